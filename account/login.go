@@ -1,0 +1,96 @@
+package account
+
+import (
+	"net/url"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"maeul"
+	"maeul/i18n"
+	"maeul/web"
+)
+
+// Routes mounts the login and logout pages.
+func (a *Auth) Routes(app *fiber.App) {
+	app.Get("/login", a.loginPage)
+	app.Post("/login", a.login)
+	app.Post("/logout", a.Require, a.logout)
+}
+
+// LoginPage is the data of the login form.
+type LoginPage struct {
+	web.Page
+	Email string
+	Next  string
+	Error string
+}
+
+func (a *Auth) loginPage(c *fiber.Ctx) error {
+	if CurrentUser(c) != nil {
+		return c.Redirect(safeNext(c.Query("next")), fiber.StatusSeeOther)
+	}
+	p := LoginPage{Page: web.NewPage(c, i18n.T(web.Lang(c), "login.title")), Next: safeNext(c.Query("next"))}
+	p.NoIndex = true
+	return a.Env.Views.Render(c, "account/login", p)
+}
+
+func (a *Auth) login(c *fiber.Ctx) error {
+	email := strings.ToLower(strings.TrimSpace(c.FormValue("email")))
+	next := safeNext(c.FormValue("next"))
+	lang := web.Lang(c)
+	p := LoginPage{Page: web.NewPage(c, i18n.T(lang, "login.title")), Email: email, Next: next}
+	p.NoIndex = true
+	if err := a.LoginLimit.Check(web.ClientKey(c) + "|" + email); err != nil {
+		e := err.(*maeul.Error)
+		c.Set("Retry-After", itoa(e.RetryAfter))
+		c.Status(fiber.StatusTooManyRequests)
+		p.Error = i18n.T(lang, "login.too_many", e.RetryAfter)
+		return a.Env.Views.Render(c, "account/login", p)
+	}
+	u, err := a.Store.Authenticate(c.UserContext(), email, c.FormValue("password"))
+	if maeul.ErrorCode(err) == maeul.EUNAUTHORIZED {
+		c.Status(fiber.StatusUnauthorized)
+		p.Error = i18n.T(lang, "account.bad_login")
+		return a.Env.Views.Render(c, "account/login", p)
+	}
+	if err != nil {
+		return err
+	}
+	tok, _, err := a.Store.CreateSession(c.UserContext(), u)
+	if err != nil {
+		return err
+	}
+	a.setCookie(c, tok, int(SessionLifetime.Seconds()))
+	return c.Redirect(next, fiber.StatusSeeOther)
+}
+
+func (a *Auth) logout(c *fiber.Ctx) error {
+	if err := a.Store.DeleteSession(c.UserContext(), c.Cookies(SessionCookie)); err != nil {
+		return err
+	}
+	a.setCookie(c, "", -1)
+	return c.Redirect("/login", fiber.StatusSeeOther)
+}
+
+// safeNext keeps redirects on this site.
+func safeNext(s string) string {
+	if s == "" || !strings.HasPrefix(s, "/") || strings.HasPrefix(s, "//") || strings.HasPrefix(s, "/\\") {
+		return "/host"
+	}
+	return s
+}
+
+func urlEscape(s string) string { return url.QueryEscape(s) }
+
+func itoa(n int) string {
+	b := []byte{}
+	if n == 0 {
+		return "0"
+	}
+	for n > 0 {
+		b = append([]byte{byte('0' + n%10)}, b...)
+		n /= 10
+	}
+	return string(b)
+}

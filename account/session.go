@@ -1,0 +1,177 @@
+package account
+
+import (
+	"context"
+	"crypto/subtle"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/jackc/pgx/v5"
+
+	"maeul"
+	"maeul/web"
+)
+
+// SessionCookie is the name of the host's session cookie.
+const SessionCookie = "maeul_session"
+
+// SessionLifetime is how long a login lasts.
+const SessionLifetime = 12 * time.Hour
+
+// Session is a logged-in browser.
+type Session struct {
+	User *User
+	CSRF string
+}
+
+// CreateSession starts a session for u and returns the cookie value.
+func (s *Store) CreateSession(ctx context.Context, u *User) (string, *Session, error) {
+	tok := randomToken(32)
+	csrf := randomToken(24)
+	_, err := s.Pool.Exec(ctx, `INSERT INTO sessions (token_hash, user_id, csrf, expires_at) VALUES ($1, $2, $3, $4)`,
+		hashToken(tok), u.ID, csrf, time.Now().Add(SessionLifetime))
+	if err != nil {
+		return "", nil, err
+	}
+	return tok, &Session{User: u, CSRF: csrf}, nil
+}
+
+// SessionByToken returns the live session of a cookie value, or nil.
+func (s *Store) SessionByToken(ctx context.Context, tok string) (*Session, error) {
+	var u User
+	var csrf string
+	err := s.Pool.QueryRow(ctx, `SELECT u.id, u.email, u.role, u.district, u.dong, s.csrf
+		FROM sessions s JOIN users u ON u.id = s.user_id
+		WHERE s.token_hash = $1 AND s.expires_at > now()`, hashToken(tok)).
+		Scan(&u.ID, &u.Email, &u.Role, &u.District, &u.Dong, &csrf)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &Session{User: &u, CSRF: csrf}, nil
+}
+
+// DeleteSession ends a session (logout) and sweeps expired ones.
+func (s *Store) DeleteSession(ctx context.Context, tok string) error {
+	_, err := s.Pool.Exec(ctx, `DELETE FROM sessions WHERE token_hash = $1 OR expires_at < now()`, hashToken(tok))
+	return err
+}
+
+// Auth is the middleware that finds the host of a request, from a Bearer
+// token or the session cookie, and guards host pages and the API.
+type Auth struct {
+	Store *Store
+	Env   *web.Env
+	// LoginLimit limits login attempts per client address and email.
+	LoginLimit *web.Limiter
+}
+
+// NewAuth builds the middleware: 10 login attempts at once per client and
+// email, then one every 30 seconds.
+func NewAuth(env *web.Env) *Auth {
+	return &Auth{Store: &Store{Pool: env.Pool}, Env: env, LoginLimit: web.NewLimiter(10, 30*time.Second)}
+}
+
+const localBearer = "maeul.bearer"
+
+// Load is global middleware: it sets the current user (if any) and the CSRF
+// token in the request's locals. It never refuses a request itself.
+func (a *Auth) Load(c *fiber.Ctx) error {
+	if h := c.Get(fiber.HeaderAuthorization); h != "" {
+		tok, ok := strings.CutPrefix(h, "Bearer ")
+		if !ok || tok == "" {
+			return maeul.Errorf(maeul.EUNAUTHORIZED, "account.bad_token")
+		}
+		u, err := a.Store.UserByToken(c.UserContext(), strings.TrimSpace(tok))
+		if err != nil {
+			return err
+		}
+		c.Locals(web.LocalUser, u)
+		c.Locals(localBearer, true)
+		return c.Next()
+	}
+	if tok := c.Cookies(SessionCookie); tok != "" {
+		s, err := a.Store.SessionByToken(c.UserContext(), tok)
+		if err != nil {
+			return err
+		}
+		if s != nil {
+			c.Locals(web.LocalUser, s.User)
+			c.Locals(web.LocalCSRF, s.CSRF)
+			c.Locals(web.LocalUserLabel, s.User.Label())
+		}
+	}
+	return c.Next()
+}
+
+// CurrentUser returns the request's host, or nil for a resident.
+func CurrentUser(c *fiber.Ctx) *User {
+	u, _ := c.Locals(web.LocalUser).(*User)
+	return u
+}
+
+// Require refuses anyone who is not a logged-in host: 401 JSON for the API;
+// pages redirect to the login page. For cookie sessions, any state-changing
+// request must carry the session's CSRF token (form field _csrf or header
+// X-CSRF-Token); Bearer requests need none, since browsers never add them.
+func (a *Auth) Require(c *fiber.Ctx) error {
+	u := CurrentUser(c)
+	if u == nil {
+		if web.WantsJSON(c) || c.Method() != fiber.MethodGet {
+			return maeul.Errorf(maeul.EUNAUTHORIZED, "error.unauthorized")
+		}
+		return c.Redirect("/login?next="+urlEscape(c.OriginalURL()), fiber.StatusSeeOther)
+	}
+	return a.CheckCSRF(c)
+}
+
+// CheckCSRF enforces the CSRF token on unsafe methods of cookie sessions.
+func (a *Auth) CheckCSRF(c *fiber.Ctx) error {
+	switch c.Method() {
+	case fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions:
+		return c.Next()
+	}
+	if b, _ := c.Locals(localBearer).(bool); b {
+		return c.Next()
+	}
+	want, _ := c.Locals(web.LocalCSRF).(string)
+	got := c.Get("X-CSRF-Token")
+	if got == "" {
+		got = c.FormValue("_csrf")
+	}
+	if want == "" || subtle.ConstantTimeCompare([]byte(want), []byte(got)) != 1 {
+		return maeul.Errorf(maeul.EFORBIDDEN, "error.csrf")
+	}
+	return c.Next()
+}
+
+// RequireRole refuses hosts of other roles with 403.
+func RequireRole(roles ...string) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		u := CurrentUser(c)
+		for _, r := range roles {
+			if u != nil && u.Role == r {
+				return c.Next()
+			}
+		}
+		return maeul.Errorf(maeul.EFORBIDDEN, "error.forbidden")
+	}
+}
+
+func (a *Auth) setCookie(c *fiber.Ctx, value string, maxAge int) {
+	c.Cookie(&fiber.Cookie{Name: SessionCookie, Value: value, Path: "/", MaxAge: maxAge,
+		HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode, Secure: a.Env.Secure})
+}
+
+// CSRFToken returns the request's CSRF token ("" for residents).
+func CSRFToken(c *fiber.Ctx) string {
+	s, _ := c.Locals(web.LocalCSRF).(string)
+	return s
+}
+
+// Forbid returns the error for a host who may not touch an assembly.
+func Forbid() error { return maeul.Errorf(maeul.EFORBIDDEN, "error.forbidden") }

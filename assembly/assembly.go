@@ -1,0 +1,150 @@
+// Package assembly owns village assemblies (마을총회) and their agendas
+// (의제): setting them up, importing agendas, the agenda booklet (자료집),
+// residents' opinions and the notice (공고문). It never imports voting.
+package assembly
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"maeul"
+)
+
+// States, in order.
+const (
+	StateDraft     = "draft"
+	StatePublished = "published"
+	StateOpen      = "open"
+	StateClosed    = "closed"
+	StateAnnounced = "announced"
+)
+
+// Voting methods.
+const (
+	MethodApproval = "approval" // choose up to MaxChoices
+	MethodRanked   = "ranked"   // rank up to MaxChoices; Borda points MaxChoices…1
+	MethodBudget   = "budget"   // any set whose total cost fits BudgetCap
+)
+
+// Tie-break rules, chosen before voting opens and shown on the results.
+const (
+	TieBreakCostAsc   = "cost_asc"   // the lower cost first, then the lower number
+	TieBreakNumberAsc = "number_asc" // the lower agenda number first
+)
+
+// Assembly is one village assembly of one dong.
+type Assembly struct {
+	ID          int64      `db:"id"`
+	Slug        string     `db:"slug"`
+	District    string     `db:"district"`
+	Dong        string     `db:"dong"`
+	Title       string     `db:"title"`
+	Place       string     `db:"place"`
+	StartsAt    time.Time  `db:"starts_at"`
+	EndsAt      time.Time  `db:"ends_at"`
+	BudgetCap   int64      `db:"budget_cap"`
+	Method      string     `db:"method"`
+	MaxChoices  int        `db:"max_choices"`
+	OnlineFrom  *time.Time `db:"online_from"`
+	OnlineUntil *time.Time `db:"online_until"`
+	Sealed      bool       `db:"sealed"`
+	TieBreak    string     `db:"tie_break"`
+	State       string     `db:"state"`
+	RehearsalOf *int64     `db:"rehearsal_of"`
+	CreatedBy   *int64     `db:"created_by"`
+	CreatedAt   time.Time  `db:"created_at"`
+	UpdatedAt   time.Time  `db:"updated_at"`
+	OpenedAt    *time.Time `db:"opened_at"`
+	ClosedAt    *time.Time `db:"closed_at"`
+	AnnouncedAt *time.Time `db:"announced_at"`
+}
+
+// IDString is the opaque id the API shows.
+func (a *Assembly) IDString() string { return strconv.FormatInt(a.ID, 10) }
+
+// Public reports whether residents may read the booklet.
+func (a *Assembly) Public() bool { return a.State != StateDraft }
+
+// RulesFrozen reports whether the voting rules and agendas may no longer change.
+func (a *Assembly) RulesFrozen() bool {
+	return a.State == StateOpen || a.State == StateClosed || a.State == StateAnnounced
+}
+
+// Agenda is one agenda (의제) with every field of 서식 2-5 and the 실행계획서.
+type Agenda struct {
+	ID                 int64     `db:"id"`
+	AssemblyID         int64     `db:"assembly_id"`
+	Number             int       `db:"number"`
+	Title              string    `db:"title"`
+	Summary            string    `db:"summary"`
+	Location           string    `db:"location"`
+	Cost               int64     `db:"cost"`
+	CurrentSubsidy     int64     `db:"current_subsidy"`
+	CapitalSubsidy     int64     `db:"capital_subsidy"`
+	DistrictDepartment string    `db:"district_department"`
+	CityDepartment     string    `db:"city_department"`
+	Subcommittee       string    `db:"subcommittee"`
+	Proposer           string    `db:"proposer"`
+	ExecutionType      string    `db:"execution_type"`
+	DraftingRound      int16     `db:"drafting_round"`
+	Purpose            string    `db:"purpose"`
+	Period             string    `db:"period"`
+	Executor           string    `db:"executor"`
+	Approach           string    `db:"approach"`
+	RelatedParties     string    `db:"related_parties"`
+	FuturePlan         string    `db:"future_plan"`
+	Remarks            string    `db:"remarks"`
+	ReviewResult       string    `db:"review_result"`
+	ReviewDepartment   string    `db:"review_department"`
+	ReviewNotes        string    `db:"review_notes"`
+	CreatedAt          time.Time `db:"created_at"`
+	UpdatedAt          time.Time `db:"updated_at"`
+}
+
+// IDString is the opaque id the API shows.
+func (g *Agenda) IDString() string { return strconv.FormatInt(g.ID, 10) }
+
+// Querier is a pool, a connection or a transaction.
+type Querier interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+const assemblyColumns = `id, slug, district, dong, title, place, starts_at, ends_at, budget_cap, method,
+	max_choices, online_from, online_until, sealed, tie_break, state, rehearsal_of, created_by,
+	created_at, updated_at, opened_at, closed_at, announced_at`
+
+const agendaColumns = `id, assembly_id, number, title, summary, location, cost, current_subsidy,
+	capital_subsidy, district_department, city_department, subcommittee, proposer, execution_type,
+	drafting_round, purpose, period, executor, approach, related_parties, future_plan, remarks,
+	review_result, review_department, review_notes, created_at, updated_at`
+
+// FindAssembly returns the assembly with that id, or ENOTFOUND.
+func FindAssembly(ctx context.Context, q Querier, id int64) (*Assembly, error) {
+	rows, _ := q.Query(ctx, `SELECT `+assemblyColumns+` FROM assemblies WHERE id = $1`, id)
+	return oneAssembly(rows)
+}
+
+// FindAssemblyBySlug returns the assembly with that slug, or ENOTFOUND.
+func FindAssemblyBySlug(ctx context.Context, q Querier, slug string) (*Assembly, error) {
+	rows, _ := q.Query(ctx, `SELECT `+assemblyColumns+` FROM assemblies WHERE slug = $1`, slug)
+	return oneAssembly(rows)
+}
+
+func oneAssembly(rows pgx.Rows) (*Assembly, error) {
+	a, err := pgx.CollectExactlyOneRow(rows, pgx.RowToAddrOfStructByName[Assembly])
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, maeul.Errorf(maeul.ENOTFOUND, "assembly.not_found")
+	}
+	return a, err
+}
+
+// FindAgendas returns the agendas of an assembly by number.
+func FindAgendas(ctx context.Context, q Querier, assemblyID int64) ([]Agenda, error) {
+	rows, _ := q.Query(ctx, `SELECT `+agendaColumns+` FROM agendas WHERE assembly_id = $1 ORDER BY number`, assemblyID)
+	return pgx.CollectRows(rows, pgx.RowToStructByName[Agenda])
+}

@@ -1,0 +1,132 @@
+// Package server wires every package into one service: the Fiber app with
+// each package's routes, the live hub, health and metrics. cmd/maeul and the
+// end-to-end tests both build the service here, so tests run what ships.
+package server
+
+import (
+	"context"
+	"io/fs"
+	"log/slog"
+	"net"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"maeul/account"
+	"maeul/assembly"
+	"maeul/result"
+	"maeul/static"
+	"maeul/voting"
+	"maeul/voting/live"
+	"maeul/web"
+)
+
+// Config is what the service is told from outside.
+type Config struct {
+	BaseURL string
+	Log     *slog.Logger
+}
+
+// Server is the whole service on one pool.
+type Server struct {
+	App        *fiber.App
+	Env        *web.Env
+	Auth       *account.Auth
+	Assemblies *assembly.Service
+	Voting     *voting.Service
+	Hub        *live.Hub
+	Results    *result.Service
+	cancel     context.CancelFunc
+	hubDone    chan struct{}
+}
+
+// New builds the service. A broken template or asset stops it here.
+func New(cfg Config, pool *pgxpool.Pool) (*Server, error) {
+	log := cfg.Log
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	env, err := NewEnv(cfg.BaseURL, log)
+	if err != nil {
+		return nil, err
+	}
+	env.Pool = pool
+	s := &Server{Env: env, hubDone: make(chan struct{})}
+	s.App = web.NewApp(env)
+	s.Auth = account.NewAuth(env)
+	s.Assemblies = assembly.NewService(env)
+	s.Voting = voting.NewService(env, s.Assemblies)
+	s.Hub = live.NewHub(env, s.Voting)
+	s.Assemblies.OnChange = s.Hub.Changed
+	s.Voting.OnChange = s.Hub.Changed
+	s.Results = result.NewService(env, s.Assemblies, s.Voting)
+
+	app := s.App
+	app.Get("/healthz", func(c *fiber.Ctx) error {
+		ctx, cancel := context.WithTimeout(c.UserContext(), 2*time.Second)
+		defer cancel()
+		if err := pool.Ping(ctx); err != nil {
+			log.Error("health check: database does not answer", "err", err)
+			return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "unavailable", "database": "down"})
+		}
+		return c.JSON(fiber.Map{"status": "ok", "database": "ok"})
+	})
+	app.Get("/metrics", env.Metrics.Handler)
+	app.Get("/static/:hash/*", env.Assets.Handler)
+	env.Metrics.Gauge("maeul_db_connections", "Open connections in the database pool.", func() float64 {
+		return float64(pool.Stat().TotalConns())
+	})
+	app.Use(s.Auth.Load)
+	s.Auth.Routes(app)
+	live.Routes(app, s.Hub, s.Auth)
+	assembly.Routes(app, s.Assemblies, s.Auth)
+	voting.Routes(app, s.Voting, s.Auth)
+	result.Routes(app, s.Results, s.Auth)
+	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
+	return s, nil
+}
+
+// Start runs the background work (the live hub) until Close.
+func (s *Server) Start(ctx context.Context) {
+	ctx, s.cancel = context.WithCancel(ctx)
+	go func() {
+		defer close(s.hubDone)
+		if err := s.Hub.Run(ctx); err != nil && ctx.Err() == nil {
+			s.Env.Log.Error("live hub stopped", "err", err)
+		}
+	}()
+}
+
+// Serve answers requests on ln until Close.
+func (s *Server) Serve(ln net.Listener) error { return s.App.Listener(ln) }
+
+// Close closes the websockets (Fiber's Shutdown does not close hijacked
+// connections), drains requests and stops the hub.
+func (s *Server) Close() error {
+	if s.cancel != nil {
+		s.cancel()
+		<-s.hubDone
+	}
+	s.Hub.Close()
+	return s.App.ShutdownWithTimeout(10 * time.Second)
+}
+
+// NewEnv loads the assets and templates.
+func NewEnv(baseURL string, log *slog.Logger) (*web.Env, error) {
+	sub, err := fs.Sub(static.Assets, ".")
+	if err != nil {
+		return nil, err
+	}
+	assets, err := web.LoadAssets(sub)
+	if err != nil {
+		return nil, err
+	}
+	views, err := web.LoadViews(static.Templates, assets)
+	if err != nil {
+		return nil, err
+	}
+	return &web.Env{Log: log, Views: views, Assets: assets, Metrics: web.NewMetrics(),
+		BaseURL: strings.TrimRight(baseURL, "/"), Secure: strings.HasPrefix(baseURL, "https://")}, nil
+}

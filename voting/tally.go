@@ -1,0 +1,113 @@
+package voting
+
+import (
+	"context"
+	"strconv"
+
+	"maeul/assembly"
+)
+
+// Channels a ballot can come from.
+const (
+	ChannelOnsite = "onsite"
+	ChannelOnline = "online"
+	ChannelPaper  = "paper"
+)
+
+// Tally is the live count of an assembly, as the API, the websocket and the
+// projector show it. While the assembly is open and sealed, Votes and Points
+// are nil and are left out of the JSON.
+type Tally struct {
+	AssemblyID  int64            `json:"-"`
+	State       string           `json:"state"`
+	Sealed      bool             `json:"sealed"`
+	Method      string           `json:"method"`
+	BudgetCap   int64            `json:"budget_cap"`
+	Ballots     int64            `json:"ballots"`
+	Channels    map[string]int64 `json:"channels"`
+	CodesIssued int64            `json:"codes_issued"`
+	// CodesByChannel counts codes issued (not revoked) per channel.
+	CodesByChannel map[string]int64 `json:"codes_by_channel"`
+	Agendas        []AgendaTally    `json:"agendas"`
+}
+
+// AgendaTally is one agenda's count. Points are Borda points for ranked
+// ballots (position p of K scores K−p+1) and equal Votes otherwise.
+type AgendaTally struct {
+	ID     string `json:"id"`
+	Number int    `json:"number"`
+	Title  string `json:"title"`
+	Cost   int64  `json:"cost"`
+	Votes  *int64 `json:"votes,omitempty"`
+	Points *int64 `json:"points,omitempty"`
+}
+
+// Hidden reports whether per-agenda numbers must be withheld from everyone:
+// the assembly is sealed and has not closed yet.
+func Hidden(a *assembly.Assembly) bool {
+	return a.Sealed && (a.State == assembly.StateOpen || a.State == assembly.StatePublished || a.State == assembly.StateDraft)
+}
+
+// Count computes the tally of an assembly from the database. When the
+// assembly is sealed and not yet closed, per-agenda numbers are left out
+// here, at the source, so no caller can leak them.
+func Count(ctx context.Context, q assembly.Querier, a *assembly.Assembly) (*Tally, error) {
+	t := &Tally{AssemblyID: a.ID, State: a.State, Sealed: Hidden(a), Method: a.Method, BudgetCap: a.BudgetCap,
+		Channels:       map[string]int64{ChannelOnsite: 0, ChannelOnline: 0, ChannelPaper: 0},
+		CodesByChannel: map[string]int64{ChannelOnsite: 0, ChannelOnline: 0}}
+	rows, err := q.Query(ctx, `SELECT channel, count(*) FROM ballots WHERE assembly_id = $1 GROUP BY channel`, a.ID)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var ch string
+		var n int64
+		if err := rows.Scan(&ch, &n); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		t.Channels[ch] = n
+		t.Ballots += n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows, err = q.Query(ctx, `SELECT channel, count(*) FROM codes WHERE assembly_id = $1 AND revoked_at IS NULL GROUP BY channel`, a.ID)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var ch string
+		var n int64
+		if err := rows.Scan(&ch, &n); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		t.CodesByChannel[ch] = n
+		t.CodesIssued += n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows, err = q.Query(ctx, `SELECT g.id, g.number, g.title, g.cost, count(c.ballot_id),
+			coalesce(sum(CASE WHEN $2 = 'ranked' THEN greatest($3::int - c.position + 1, 0) ELSE 1 END), 0)
+		FROM agendas g LEFT JOIN ballot_choices c ON c.assembly_id = g.assembly_id AND c.agenda_id = g.id
+		WHERE g.assembly_id = $1 GROUP BY g.id ORDER BY g.number`, a.ID, a.Method, a.MaxChoices)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var g AgendaTally
+		var id, votes, points int64
+		if err := rows.Scan(&id, &g.Number, &g.Title, &g.Cost, &votes, &points); err != nil {
+			return nil, err
+		}
+		g.ID = strconv.FormatInt(id, 10)
+		if !t.Sealed {
+			g.Votes, g.Points = &votes, &points
+		}
+		t.Agendas = append(t.Agendas, g)
+	}
+	return t, rows.Err()
+}

@@ -1,0 +1,136 @@
+// Package web is the HTTP house every page and API lives in: the Fiber app,
+// the error handler, request ids, logs, metrics, templates, static assets,
+// languages and rate limits. Domain packages mount their routes on it.
+package web
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// Env is what handlers need from the service. It is built once in main and
+// passed to each package's Routes.
+type Env struct {
+	Pool    *pgxpool.Pool
+	Log     *slog.Logger
+	Views   *Views
+	Assets  *Assets
+	Metrics *Metrics
+	// BaseURL is the public URL QR codes point to, without a trailing slash.
+	BaseURL string
+	// Secure is true when BaseURL is https: cookies get the Secure flag.
+	Secure bool
+}
+
+// Locals keys shared between packages.
+const (
+	LocalRequestID = "maeul.rid"
+	LocalLang      = "maeul.lang"
+	LocalCSRF      = "maeul.csrf"
+	LocalUser      = "maeul.user"      // *account.User, set by account middleware
+	LocalUserLabel = "maeul.userlabel" // string shown in the header
+)
+
+// NewApp builds the Fiber app with the error handler and the middleware
+// every request passes through.
+func NewApp(env *Env) *fiber.App {
+	app := fiber.New(fiber.Config{
+		ErrorHandler:          ErrorHandler(env),
+		DisableStartupMessage: true,
+		BodyLimit:             12 << 20,
+		ReadTimeout:           30 * time.Second,
+		WriteTimeout:          60 * time.Second,
+		IdleTimeout:           120 * time.Second,
+		ReadBufferSize:        16 << 10,
+		// Behind a proxy the host configures this; locally the peer address is right.
+		ProxyHeader: "",
+	})
+	app.Use(func(c *fiber.Ctx) error {
+		start := time.Now()
+		rid := c.Get("X-Request-Id")
+		if rid == "" || len(rid) > 64 || strings.ContainsAny(rid, " \r\n\"<>") {
+			rid = NewID(8)
+		}
+		c.Locals(LocalRequestID, rid)
+		c.Set("X-Request-Id", rid)
+		c.Set("X-Content-Type-Options", "nosniff")
+		c.Set("Referrer-Policy", "same-origin")
+		c.Set("X-Frame-Options", "DENY")
+		c.Locals(LocalLang, pickLang(c, env.Secure))
+		err := c.Next()
+		if err != nil {
+			if herr := app.ErrorHandler(c, err); herr != nil {
+				c.Status(fiber.StatusInternalServerError)
+			}
+		}
+		status := c.Response().StatusCode()
+		route := c.Route().Path
+		env.Metrics.ObserveRequest(c.Method(), route, status, time.Since(start))
+		if env.Log != nil && route != "/metrics" && route != "/healthz" {
+			lvl := slog.LevelInfo
+			if status >= 500 {
+				lvl = slog.LevelError
+			}
+			// Only the route pattern is logged, never the query: a voting code
+			// can be in a ballot URL's query.
+			env.Log.Log(c.UserContext(), lvl, "request", "rid", rid, "method", c.Method(),
+				"route", route, "status", status, "ms", time.Since(start).Milliseconds())
+		}
+		return nil
+	})
+	return app
+}
+
+// RequestID returns the request's id.
+func RequestID(c *fiber.Ctx) string {
+	s, _ := c.Locals(LocalRequestID).(string)
+	return s
+}
+
+// Lang returns the request's language: "ko" or "en".
+func Lang(c *fiber.Ctx) string {
+	if s, ok := c.Locals(LocalLang).(string); ok {
+		return s
+	}
+	return "ko"
+}
+
+// pickLang: ?lang=en|ko wins and is remembered in a cookie; Korean otherwise.
+func pickLang(c *fiber.Ctx, secure bool) string {
+	if q := c.Query("lang"); q != "" {
+		l := "ko"
+		if strings.HasPrefix(strings.ToLower(q), "en") {
+			l = "en"
+		}
+		c.Cookie(&fiber.Cookie{Name: "lang", Value: l, Path: "/", MaxAge: 365 * 24 * 3600,
+			HTTPOnly: true, SameSite: "Lax", Secure: secure})
+		return l
+	}
+	if c.Cookies("lang") == "en" {
+		return "en"
+	}
+	return "ko"
+}
+
+// NewID returns n random bytes as hex.
+func NewID(n int) string {
+	b := make([]byte, n)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// ParseID parses an opaque id from the URL; it returns 0 if it is not one.
+func ParseID(s string) int64 {
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n <= 0 {
+		return 0
+	}
+	return n
+}
