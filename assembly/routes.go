@@ -1,9 +1,6 @@
 package assembly
 
 import (
-	"context"
-	"errors"
-
 	"github.com/gofiber/fiber/v2"
 
 	"maeul/account"
@@ -25,16 +22,7 @@ func NewService(env *web.Env) *Service {
 
 // Routes mounts the assembly pages and API.
 func Routes(app *fiber.App, s *Service, auth *account.Auth) {
-}
-
-// The demo dong.
-const (
-	DemoDistrict = "마포구"
-	DemoDong     = "성산1동"
-)
-
-// SeedDemo makes sure the demo assembly of the demo dong exists, with its
-// agendas, and returns it. Running it again changes nothing.
-func SeedDemo(ctx context.Context, s *Service, host *account.User) (*Assembly, error) {
-	return nil, errors.New("demo assembly is not built yet")
+	apiRoutes(app, s, auth)
+	hostRoutes(app, s, auth)
+	publicRoutes(app, s, auth)
 }

@@ -16,6 +16,7 @@ import (
 
 	"maeul/account"
 	"maeul/assembly"
+	"maeul/council"
 	"maeul/result"
 	"maeul/static"
 	"maeul/voting"
@@ -38,6 +39,7 @@ type Server struct {
 	Voting     *voting.Service
 	Hub        *live.Hub
 	Results    *result.Service
+	Council    *council.Service
 	cancel     context.CancelFunc
 	hubDone    chan struct{}
 }
@@ -62,6 +64,7 @@ func New(cfg Config, pool *pgxpool.Pool) (*Server, error) {
 	s.Assemblies.OnChange = s.Hub.Changed
 	s.Voting.OnChange = s.Hub.Changed
 	s.Results = result.NewService(env, s.Assemblies, s.Voting)
+	s.Council = council.NewService(env)
 
 	app := s.App
 	app.Get("/healthz", func(c *fiber.Ctx) error {
@@ -84,6 +87,7 @@ func New(cfg Config, pool *pgxpool.Pool) (*Server, error) {
 	assembly.Routes(app, s.Assemblies, s.Auth)
 	voting.Routes(app, s.Voting, s.Auth)
 	result.Routes(app, s.Results, s.Auth)
+	council.Routes(app, s.Council, s.Auth)
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 	return s, nil
 }

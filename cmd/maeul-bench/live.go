@@ -1,0 +1,5 @@
+package main
+
+import "errors"
+
+func benchLive(args []string) error { return errors.New("not built yet") }
