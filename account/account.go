@@ -182,6 +182,9 @@ func (s *Store) Authenticate(ctx context.Context, email, password string) (*User
 // it; only its hash is stored, so it is shown once.
 func (s *Store) CreateToken(ctx context.Context, email string) (string, error) {
 	u, err := s.UserByEmail(ctx, email)
+	if maeul.ErrorCode(err) == maeul.ENOTFOUND {
+		return "", maeul.FieldErrorf(maeul.ENOTFOUND, "email", "account.no_such_user")
+	}
 	if err != nil {
 		return "", err
 	}

@@ -60,7 +60,11 @@ func run(args []string) error {
 		return serve(ctx, cfg)
 	case "migrate":
 		return withDB(ctx, args, func(pool *pgxpool.Pool, log *slog.Logger) error {
-			return database.Migrate(ctx, pool, log)
+			if err := database.Migrate(ctx, pool, slog.New(slog.NewTextHandler(os.Stdout, nil))); err != nil {
+				return err
+			}
+			fmt.Println("the database schema is up to date")
+			return nil
 		})
 	case "user":
 		if len(args) == 0 || args[0] != "add" {
@@ -128,7 +132,8 @@ func withDB(ctx context.Context, args []string, f func(*pgxpool.Pool, *slog.Logg
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	// Admin commands speak only when something is wrong.
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	pool, cluster, err := openDB(ctx, *dsn, *dataDir, log)
 	if err != nil {
 		return err
