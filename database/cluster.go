@@ -130,6 +130,16 @@ func StartCluster(ctx context.Context, o ClusterOptions) (*Cluster, error) {
 		}
 		log.Info("initialised private PostgreSQL cluster", "dir", dir, "ms", time.Since(t).Milliseconds())
 	}
+	// Another maeul (e.g. `maeul serve` while `maeul token create` runs)
+	// may own a live server on this folder: share it rather than stop it.
+	if running(dir) {
+		c := &Cluster{Dir: dir, log: log}
+		if conn, err := pgx.Connect(ctx, c.DSN("postgres")); err == nil {
+			conn.Close(ctx)
+			log.Info("using the private PostgreSQL cluster another maeul process runs", "dir", dir)
+			return c, nil
+		}
+	}
 	stopStale(dir)
 	args := []string{"-D", dir, "-k", dir, "-c", "listen_addresses=", "-c", "max_connections=200",
 		"-c", "shared_buffers=128MB", "-c", "log_min_messages=warning", "-c", "logging_collector=off"}
@@ -179,9 +189,10 @@ func (c *Cluster) DSN(db string) string {
 	return fmt.Sprintf("host=%s port=5432 user=postgres dbname=%s sslmode=disable", c.Dir, db)
 }
 
-// Stop shuts postgres down (fast mode) and waits for it.
+// Stop shuts postgres down (fast mode) and waits for it. A cluster shared
+// with another process is left running.
 func (c *Cluster) Stop() {
-	if c == nil || c.cmd.Process == nil {
+	if c == nil || c.cmd == nil || c.cmd.Process == nil {
 		return
 	}
 	c.cmd.Process.Signal(syscall.SIGINT)
@@ -191,6 +202,20 @@ func (c *Cluster) Stop() {
 		c.cmd.Process.Kill()
 		<-c.done
 	}
+}
+
+// running reports whether a postmaster process is alive for dir.
+func running(dir string) bool {
+	b, err := os.ReadFile(filepath.Join(dir, "postmaster.pid"))
+	if err != nil {
+		return false
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(strings.SplitN(string(b), "\n", 2)[0]))
+	if err != nil || pid <= 0 {
+		return false
+	}
+	p, err := os.FindProcess(pid)
+	return err == nil && p.Signal(syscall.Signal(0)) == nil
 }
 
 // stopStale stops a postgres left running on this folder by a process that
