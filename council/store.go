@@ -1,0 +1,186 @@
+package council
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"maeul"
+)
+
+// Roster is a dong council's stored roster of one plan year.
+type Roster struct {
+	ID          int64   `db:"id"`
+	District    string  `db:"district"`
+	Dong        string  `db:"dong"`
+	PlanYear    int     `db:"plan_year"`
+	CouncilType *string `db:"council_type"`
+	Counts
+	KeepNames  bool      `db:"keep_names"`
+	UploadedAt time.Time `db:"uploaded_at"`
+}
+
+// Type returns the council type or "".
+func (r *Roster) Type() string {
+	if r.CouncilType == nil {
+		return ""
+	}
+	return *r.CouncilType
+}
+
+// Store reads and writes rosters.
+type Store struct {
+	Pool *pgxpool.Pool
+}
+
+// Upload is one accepted member list.
+type Upload struct {
+	District, Dong string
+	PlanYear       int
+	CouncilType    string // "", planned, autonomous
+	KeepNames      bool
+	UploadedBy     int64
+	Members        []Member
+}
+
+const rosterCols = `id, district, dong, plan_year, council_type, total, male, female, committee, tong, ban,
+	general, age_39_under, age_40s, age_50s, age_60s, age_70_over, keep_names, uploaded_at`
+
+// Save replaces the dong's roster of the plan year in one transaction: the
+// counts always, the members' rows only when KeepNames. Returns EINVALID for
+// a bad council type or an empty list.
+func (s *Store) Save(ctx context.Context, u Upload) (*Roster, error) {
+	if len(u.Members) == 0 {
+		return nil, maeul.FieldErrorf(maeul.EINVALID, "file", "council.err.no_members")
+	}
+	var ct *string
+	switch u.CouncilType {
+	case "":
+	case TypePlanned, TypeAutonomous:
+		ct = &u.CouncilType
+	default:
+		return nil, maeul.FieldErrorf(maeul.EINVALID, "council_type", "council.err.type")
+	}
+	c := Count(u.Members, u.PlanYear)
+	var by *int64
+	if u.UploadedBy != 0 {
+		by = &u.UploadedBy
+	}
+	tx, err := s.Pool.Begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback(ctx)
+	// The old list goes first: its names must not outlive a new upload.
+	if _, err := tx.Exec(ctx, `DELETE FROM council_members m USING council_rosters r
+		WHERE m.roster_id = r.id AND r.district = $1 AND r.dong = $2 AND r.plan_year = $3`,
+		u.District, u.Dong, u.PlanYear); err != nil {
+		return nil, err
+	}
+	rows, _ := tx.Query(ctx, `INSERT INTO council_rosters (district, dong, plan_year, council_type, total, male, female,
+		committee, tong, ban, general, age_39_under, age_40s, age_50s, age_60s, age_70_over, keep_names, uploaded_by)
+		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18)
+		ON CONFLICT ON CONSTRAINT council_rosters_dong_year DO UPDATE SET council_type = EXCLUDED.council_type,
+			total = EXCLUDED.total, male = EXCLUDED.male, female = EXCLUDED.female, committee = EXCLUDED.committee,
+			tong = EXCLUDED.tong, ban = EXCLUDED.ban, general = EXCLUDED.general, age_39_under = EXCLUDED.age_39_under,
+			age_40s = EXCLUDED.age_40s, age_50s = EXCLUDED.age_50s, age_60s = EXCLUDED.age_60s,
+			age_70_over = EXCLUDED.age_70_over, keep_names = EXCLUDED.keep_names, uploaded_by = EXCLUDED.uploaded_by,
+			uploaded_at = now()
+		RETURNING `+rosterCols,
+		u.District, u.Dong, u.PlanYear, ct, c.Total, c.Male, c.Female, c.Committee, c.Tong, c.Ban, c.General,
+		c.Age39, c.Age40s, c.Age50s, c.Age60s, c.Age70, u.KeepNames, by)
+	r, err := pgx.CollectExactlyOneRow(rows, pgx.RowToAddrOfStructByName[Roster])
+	if err != nil {
+		return nil, err
+	}
+	if u.KeepNames {
+		_, err := tx.CopyFrom(ctx, pgx.Identifier{"council_members"},
+			[]string{"roster_id", "row_no", "name", "gender", "birth_year", "affiliation"},
+			pgx.CopyFromSlice(len(u.Members), func(i int) ([]any, error) {
+				m := u.Members[i]
+				return []any{r.ID, m.Row, m.Name, m.Gender, m.BirthYear, m.Affiliation}, nil
+			}))
+		if err != nil {
+			return nil, err
+		}
+	}
+	return r, tx.Commit(ctx)
+}
+
+// Find returns the dong's roster of the plan year, or ENOTFOUND.
+func (s *Store) Find(ctx context.Context, district, dong string, year int) (*Roster, error) {
+	rows, _ := s.Pool.Query(ctx, `SELECT `+rosterCols+` FROM council_rosters
+		WHERE district = $1 AND dong = $2 AND plan_year = $3`, district, dong, year)
+	r, err := pgx.CollectExactlyOneRow(rows, pgx.RowToAddrOfStructByName[Roster])
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, maeul.Errorf(maeul.ENOTFOUND, "council.err.no_roster")
+	}
+	return r, err
+}
+
+// List returns the rosters of a plan year a district host (district set) or
+// the city (district "") may read, by district and dong.
+func (s *Store) List(ctx context.Context, district string, year int) ([]*Roster, error) {
+	rows, _ := s.Pool.Query(ctx, `SELECT `+rosterCols+` FROM council_rosters
+		WHERE plan_year = $2 AND ($1 = '' OR district = $1) ORDER BY district, dong`, district, year)
+	return pgx.CollectRows(rows, pgx.RowToAddrOfStructByName[Roster])
+}
+
+// Members returns the kept names of a roster in file order (none when the
+// host did not keep them).
+func (s *Store) Members(ctx context.Context, rosterID int64) ([]Member, error) {
+	rows, _ := s.Pool.Query(ctx, `SELECT row_no, name, gender, birth_year, affiliation FROM council_members
+		WHERE roster_id = $1 ORDER BY row_no`, rosterID)
+	return pgx.CollectRows(rows, pgx.RowToStructByName[Member])
+}
+
+// DeleteNames removes the kept names of the dong's roster of the plan year;
+// the counts stay. Returns ENOTFOUND if there is no such roster.
+func (s *Store) DeleteNames(ctx context.Context, district, dong string, year int) error {
+	tx, err := s.Pool.Begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback(ctx)
+	var id int64
+	err = tx.QueryRow(ctx, `SELECT id FROM council_rosters WHERE district = $1 AND dong = $2 AND plan_year = $3 FOR UPDATE`,
+		district, dong, year).Scan(&id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return maeul.Errorf(maeul.ENOTFOUND, "council.err.no_roster")
+	}
+	if err != nil {
+		return err
+	}
+	if _, err := tx.Exec(ctx, `DELETE FROM council_members WHERE roster_id = $1`, id); err != nil {
+		return err
+	}
+	if _, err := tx.Exec(ctx, `UPDATE council_rosters SET keep_names = false WHERE id = $1`, id); err != nil {
+		return err
+	}
+	return tx.Commit(ctx)
+}
+
+// SetType changes the council type printed on 서식 2-1 ("" leaves both boxes
+// empty). Returns ENOTFOUND without a roster, EINVALID for a bad type.
+func (s *Store) SetType(ctx context.Context, district, dong string, year int, typ string) error {
+	var ct *string
+	switch typ {
+	case "":
+	case TypePlanned, TypeAutonomous:
+		ct = &typ
+	default:
+		return maeul.FieldErrorf(maeul.EINVALID, "council_type", "council.err.type")
+	}
+	tag, err := s.Pool.Exec(ctx, `UPDATE council_rosters SET council_type = $4
+		WHERE district = $1 AND dong = $2 AND plan_year = $3`, district, dong, year, ct)
+	if err != nil {
+		return err
+	}
+	if tag.RowsAffected() == 0 {
+		return maeul.Errorf(maeul.ENOTFOUND, "council.err.no_roster")
+	}
+	return nil
+}
