@@ -3,6 +3,7 @@ package voting
 import (
 	"context"
 	"strconv"
+	"time"
 
 	"maeul/assembly"
 )
@@ -19,6 +20,12 @@ const (
 // are nil and are left out of the JSON.
 type Tally struct {
 	AssemblyID  int64            `json:"-"`
+	Slug        string           `json:"slug"`
+	District    string           `json:"district"`
+	Dong        string           `json:"dong"`
+	Title       string           `json:"title"`
+	EndsAt      time.Time        `json:"ends_at"`
+	TieBreak    string           `json:"tie_break"`
 	State       string           `json:"state"`
 	Sealed      bool             `json:"sealed"`
 	Method      string           `json:"method"`
@@ -52,7 +59,8 @@ func Hidden(a *assembly.Assembly) bool {
 // assembly is sealed and not yet closed, per-agenda numbers are left out
 // here, at the source, so no caller can leak them.
 func Count(ctx context.Context, q assembly.Querier, a *assembly.Assembly) (*Tally, error) {
-	t := &Tally{AssemblyID: a.ID, State: a.State, Sealed: Hidden(a), Method: a.Method, BudgetCap: a.BudgetCap,
+	t := &Tally{AssemblyID: a.ID, Slug: a.Slug, District: a.District, Dong: a.Dong, Title: a.Title,
+		EndsAt: a.EndsAt, TieBreak: a.TieBreak, State: a.State, Sealed: Hidden(a), Method: a.Method, BudgetCap: a.BudgetCap,
 		Channels:       map[string]int64{ChannelOnsite: 0, ChannelOnline: 0, ChannelPaper: 0},
 		CodesByChannel: map[string]int64{ChannelOnsite: 0, ChannelOnline: 0}}
 	rows, err := q.Query(ctx, `SELECT channel, count(*) FROM ballots WHERE assembly_id = $1 GROUP BY channel`, a.ID)

@@ -1,0 +1,171 @@
+// The projector's live part: it keeps a websocket to the tally feed,
+// redraws turnout and the ranking on every message, reconnects by itself
+// (with backoff) after a network drop or a server restart, and shows when
+// it is offline. The server renders the first state, so the wall shows
+// something even before (or without) this script.
+const root = document.getElementById("projector");
+const t = (k) => root.dataset["t" + k.replace(/(^|-)(\w)/g, (_, __, c) => c.toUpperCase())] || k;
+const fmt = (s, ...args) => { let i = 0; return s.replace(/%[sd]/g, () => String(args[i++])); };
+const lang = root.dataset.lang || "ko";
+const num = (n) => Number(n).toLocaleString(lang === "en" ? "en-US" : "ko-KR");
+const $ = (id) => document.getElementById(id);
+
+function group(n) { return Number(n).toLocaleString("en-US"); }
+
+// manwon mirrors web.Manwon: 3천만원, 450만원, 1억 2천만원.
+function manwon(n) {
+  if (n < 10000 || n % 10000 !== 0) return group(n) + "원";
+  let m = n / 10000, s = "";
+  const eok = Math.floor(m / 10000);
+  if (eok > 0) {
+    s = eok + "억"; m %= 10000;
+    if (m === 0) return s + "원";
+    s += " ";
+  }
+  if (m % 1000 === 0) return s + (m / 1000) + "천만원";
+  return s + group(m) + "만원";
+}
+
+// order mirrors live.Order: points for ranked, votes otherwise; ties by the
+// assembly's tie-break; the money is handed out in that order.
+export function order(tally) {
+  const gs = tally.agendas || [];
+  if (tally.sealed || gs.length === 0 || gs[0].votes === undefined) return null;
+  const score = (g) => (tally.method === "ranked" ? g.points : g.votes) || 0;
+  const rows = gs.map((g) => ({ ...g, score: score(g) }));
+  rows.sort((a, b) => {
+    if (a.score !== b.score) return b.score - a.score;
+    if (tally.tie_break !== "number_asc" && a.cost !== b.cost) return a.cost - b.cost;
+    return a.number - b.number;
+  });
+  const top = rows[0].score;
+  let left = tally.budget_cap, line = false;
+  rows.forEach((r, i) => {
+    r.rank = i + 1;
+    r.bar = top > 0 ? Math.floor((r.score * 100) / top) : 0;
+    r.fits = r.cost <= left;
+    if (r.fits) left -= r.cost;
+    else if (!line) { r.line = true; line = true; }
+  });
+  rows.allocated = tally.budget_cap - left;
+  return rows;
+}
+
+let last = null;
+let userHidden = false;
+
+function el(tag, cls, text) {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+function render(tally) {
+  last = tally;
+  $("title").textContent = tally.title;
+  const st = $("state");
+  st.className = "state state-" + tally.state;
+  st.textContent = t("state-" + tally.state);
+  $("ballots").textContent = num(tally.ballots);
+  $("ballots-of").textContent = fmt(t("ballots-of"), num(tally.ballots), num(tally.codes_issued));
+  for (const ch of ["onsite", "online", "paper"]) {
+    $("ch-" + ch).textContent = num((tally.channels || {})[ch] || 0);
+    const c = $("codes-" + ch);
+    if (c) c.textContent = fmt(t("codes"), num((tally.codes_by_channel || {})[ch] || 0));
+  }
+  const closed = tally.state === "closed" || tally.state === "announced";
+  $("ranking-h").textContent = closed ? t("ranking-final") : t("ranking");
+  const rows = order(tally);
+  const show = rows !== null && !userHidden;
+  root.classList.toggle("revealed", show);
+  const sealed = $("sealed");
+  sealed.hidden = show;
+  sealed.textContent = rows === null ? t("sealed") : t("hidden");
+  const ol = $("rows");
+  ol.replaceChildren();
+  $("cap").hidden = !show;
+  if (!rows) return;
+  const unit = tally.method === "ranked" ? t("points") : t("votes");
+  for (const r of rows) {
+    if (r.line) ol.append(el("li", "line", fmt(t("line"), manwon(tally.budget_cap))));
+    const li = el("li", "row " + (r.fits ? "fits" : "over"));
+    li.dataset.id = r.id;
+    const name = el("span", "name");
+    name.append(el("span", "num", r.number + "."), " " + r.title);
+    const bar = el("span", "bar");
+    bar.setAttribute("aria-hidden", "true");
+    const fill = el("span");
+    fill.style.width = r.bar + "%";
+    bar.append(fill);
+    li.append(el("span", "rank", fmt(t("rank"), r.rank)), name, bar,
+      el("span", "score", fmt(unit, num(r.score))),
+      el("span", "cost", fmt(t("cost"), manwon(r.cost))),
+      el("span", "tag", r.fits ? "✔ " + t("fits") : "✖ " + t("over")));
+    ol.append(li);
+  }
+  $("cap").textContent = fmt(t("cap"), manwon(tally.budget_cap), manwon(rows.allocated));
+}
+
+// The connection, with backoff: 0.5 s, 1 s, 2 s … up to 10 s, jittered so
+// a hall full of phones does not come back all at once.
+let ws = null, tries = 0, timer = null;
+const conn = $("conn");
+
+function offline() {
+  conn.hidden = false;
+  conn.textContent = t("offline");
+  root.dataset.online = "false";
+}
+
+function connect() {
+  clearTimeout(timer);
+  const url = (location.protocol === "https:" ? "wss://" : "ws://") + location.host + root.dataset.ws;
+  try { ws = new WebSocket(url); } catch (e) { retry(); return; }
+  ws.onmessage = (ev) => {
+    tries = 0;
+    conn.hidden = true;
+    root.dataset.online = "true";
+    try { render(JSON.parse(ev.data)); } catch (e) { /* a bad message: keep the last tally */ }
+  };
+  ws.onclose = () => { ws = null; offline(); retry(); };
+  ws.onerror = () => { if (ws) ws.close(); };
+}
+
+function retry() {
+  clearTimeout(timer);
+  const wait = Math.min(10000, 500 * 2 ** tries) * (0.75 + Math.random() / 2);
+  tries = Math.min(tries + 1, 6);
+  timer = setTimeout(connect, wait);
+}
+
+window.addEventListener("offline", () => { if (ws) ws.close(); });
+window.addEventListener("online", () => { if (!ws) { tries = 0; connect(); } });
+
+// The clock, in Seoul time whatever the wall computer's zone.
+const clock = $("clock");
+const timeFmt = new Intl.DateTimeFormat(lang === "en" ? "en-GB" : "ko-KR",
+  { timeZone: "Asia/Seoul", hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false });
+function tick() { const now = new Date(); clock.textContent = timeFmt.format(now); clock.dateTime = now.toISOString(); }
+setInterval(tick, 1000);
+tick();
+
+// Keyboard: f full screen, r reveal/hide the ranking (when there is one),
+// ? help, Escape closes help.
+const help = $("help");
+document.addEventListener("keydown", (e) => {
+  if (e.ctrlKey || e.metaKey || e.altKey) return;
+  if (e.target.closest && e.target.closest("input, textarea, select")) return;
+  if (e.key === "f") {
+    if (document.fullscreenElement) document.exitFullscreen();
+    else document.documentElement.requestFullscreen().catch(() => {});
+  } else if (e.key === "r") {
+    if (last && order(last) !== null) { userHidden = !userHidden; render(last); }
+  } else if (e.key === "?") {
+    help.hidden = !help.hidden;
+  } else if (e.key === "Escape") {
+    help.hidden = true;
+  }
+});
+
+connect();

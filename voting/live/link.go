@@ -1,0 +1,114 @@
+package live
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/jackc/pgx/v5"
+
+	"maeul"
+	"maeul/account"
+	"maeul/assembly"
+	"maeul/web"
+)
+
+// Link is a projector link: a URL with a token that shows one assembly's
+// projector (and its live tally) without a host login, for the computer
+// that drives the wall. Only the token's hash is stored; it is shown once.
+type Link struct {
+	ID         int64      `db:"id"`
+	AssemblyID int64      `db:"assembly_id"`
+	Label      string     `db:"label"`
+	CreatedBy  *int64     `db:"created_by"`
+	CreatedAt  time.Time  `db:"created_at"`
+	RevokedAt  *time.Time `db:"revoked_at"`
+}
+
+func hashLink(tok string) []byte {
+	h := sha256.Sum256([]byte(tok))
+	return h[:]
+}
+
+// CreateLink makes a projector link for an assembly and returns its token.
+// Returns EINVALID if the label is longer than 100 characters.
+func CreateLink(ctx context.Context, q assembly.Querier, assemblyID int64, userID *int64, label string) (string, *Link, error) {
+	if len([]rune(label)) > 100 {
+		return "", nil, maeul.FieldErrorf(maeul.EINVALID, "label", "projector.link_label_long")
+	}
+	b := make([]byte, 24)
+	rand.Read(b)
+	tok := "pl_" + base64.RawURLEncoding.EncodeToString(b)
+	rows, _ := q.Query(ctx, `INSERT INTO projector_links (assembly_id, token_hash, label, created_by)
+		VALUES ($1, $2, $3, $4) RETURNING id, assembly_id, label, created_by, created_at, revoked_at`,
+		assemblyID, hashLink(tok), label, userID)
+	l, err := pgx.CollectExactlyOneRow(rows, pgx.RowToAddrOfStructByName[Link])
+	if err != nil {
+		return "", nil, err
+	}
+	return tok, l, nil
+}
+
+// FindLinks returns an assembly's projector links, the newest first.
+func FindLinks(ctx context.Context, q assembly.Querier, assemblyID int64) ([]Link, error) {
+	rows, _ := q.Query(ctx, `SELECT id, assembly_id, label, created_by, created_at, revoked_at
+		FROM projector_links WHERE assembly_id = $1 ORDER BY id DESC`, assemblyID)
+	return pgx.CollectRows(rows, pgx.RowToStructByName[Link])
+}
+
+// RevokeLink stops a link from working. Returns ENOTFOUND if the assembly
+// has no such link that is still active.
+func RevokeLink(ctx context.Context, q assembly.Querier, assemblyID, linkID int64) error {
+	var id int64
+	err := q.QueryRow(ctx, `UPDATE projector_links SET revoked_at = now()
+		WHERE id = $1 AND assembly_id = $2 AND revoked_at IS NULL RETURNING id`, linkID, assemblyID).Scan(&id)
+	if err == pgx.ErrNoRows {
+		return maeul.Errorf(maeul.ENOTFOUND, "projector.link_not_found")
+	}
+	return err
+}
+
+// LinkValid reports whether tok is an active projector link of the assembly.
+func LinkValid(ctx context.Context, q assembly.Querier, assemblyID int64, tok string) (bool, error) {
+	var ok bool
+	err := q.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM projector_links
+		WHERE token_hash = $1 AND assembly_id = $2 AND revoked_at IS NULL)`, hashLink(tok), assemblyID).Scan(&ok)
+	return ok, err
+}
+
+// mayView returns nil when the request may see the assembly's live tally
+// and projector: a host who can read the assembly (session or Bearer
+// token), a projector link token (?t=), or anyone once the results are
+// announced. Otherwise EUNAUTHORIZED (no or bad credentials; bad link
+// tokens are rate-limited per client) or EFORBIDDEN (another dong's host).
+func (h *Hub) mayView(c *fiber.Ctx, a *assembly.Assembly) error {
+	u := account.CurrentUser(c)
+	if u.CanRead(a.District, a.Dong) {
+		return nil
+	}
+	if tok := c.Query("t"); tok != "" {
+		if err := h.linkLimit.Check(web.ClientKey(c)); err != nil {
+			return err
+		}
+		ok, err := LinkValid(c.UserContext(), h.env.Pool, a.ID, tok)
+		if err != nil {
+			return err
+		}
+		if ok {
+			return nil
+		}
+		if a.State != assembly.StateAnnounced {
+			return maeul.Errorf(maeul.EUNAUTHORIZED, "projector.bad_link")
+		}
+	}
+	if a.State == assembly.StateAnnounced {
+		return nil
+	}
+	if u != nil {
+		return account.Forbid()
+	}
+	return maeul.Errorf(maeul.EUNAUTHORIZED, "error.unauthorized")
+}

@@ -1,0 +1,324 @@
+package live_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"maeul/account"
+	"maeul/assembly"
+	"maeul/database/dbtest"
+	"maeul/server/servertest"
+	"maeul/voting"
+	"maeul/voting/live"
+)
+
+func TestMain(m *testing.M) { dbtest.Main(m) }
+
+// wsURL is the live feed of an assembly on a server at base (http://…).
+func wsURL(base string, id int64, query string) string {
+	u := "ws" + strings.TrimPrefix(base, "http") + fmt.Sprintf("/ws/assemblies/%d/tally", id)
+	if query != "" {
+		u += "?" + query
+	}
+	return u
+}
+
+// dial opens the feed with an optional Bearer token.
+func dial(base string, id int64, token, query string) (*websocket.Conn, *http.Response, error) {
+	h := http.Header{}
+	if token != "" {
+		h.Set("Authorization", "Bearer "+token)
+	}
+	d := websocket.Dialer{HandshakeTimeout: 10 * time.Second}
+	return d.Dial(wsURL(base, id, query), h)
+}
+
+func mustDial(t *testing.T, base string, id int64, token, query string) *websocket.Conn {
+	t.Helper()
+	c, res, err := dial(base, id, token, query)
+	if err != nil {
+		status := 0
+		if res != nil {
+			status = res.StatusCode
+		}
+		t.Fatalf("dial %s: %v (status %d)", wsURL(base, id, query), err, status)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+// message is one tally message as received, decoded and raw.
+type message struct {
+	voting.Tally
+	Raw string
+}
+
+func read(t *testing.T, c *websocket.Conn, within time.Duration) message {
+	t.Helper()
+	c.SetReadDeadline(time.Now().Add(within))
+	typ, b, err := c.ReadMessage()
+	if err != nil {
+		t.Fatalf("read tally: %v", err)
+	}
+	if typ != websocket.TextMessage {
+		t.Fatalf("message type %d, want text", typ)
+	}
+	var m message
+	if err := json.Unmarshal(b, &m.Tally); err != nil {
+		t.Fatalf("tally is not JSON: %v: %s", err, b)
+	}
+	m.Raw = string(b)
+	return m
+}
+
+// waitFor reads messages until ok accepts one.
+func waitFor(t *testing.T, c *websocket.Conn, within time.Duration, what string, ok func(message) bool) message {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	var last message
+	for time.Now().Before(deadline) {
+		c.SetReadDeadline(deadline)
+		_, b, err := c.ReadMessage()
+		if err != nil {
+			t.Fatalf("waiting for %s: %v (last message: %s)", what, err, last.Raw)
+		}
+		last = message{Raw: string(b)}
+		if err := json.Unmarshal(b, &last.Tally); err != nil {
+			t.Fatal(err)
+		}
+		if ok(last) {
+			return last
+		}
+	}
+	t.Fatalf("no message with %s within %v (last: %s)", what, within, last.Raw)
+	return last
+}
+
+// insertBallot inserts a ballot straight into the database, as the
+// ballots API does (the trigger refuses it unless the assembly is open).
+func insertBallot(t *testing.T, e *servertest.Env, assemblyID int64, channel string, agendas ...int64) {
+	t.Helper()
+	ctx := context.Background()
+	tx, err := e.DB.Pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback(ctx)
+	var id string
+	err = tx.QueryRow(ctx, `INSERT INTO ballots (assembly_id, channel, receipt) VALUES ($1, $2, $3) RETURNING id`,
+		assemblyID, channel, "r-"+fmt.Sprint(time.Now().UnixNano())).Scan(&id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, g := range agendas {
+		if _, err := tx.Exec(ctx, `INSERT INTO ballot_choices (assembly_id, ballot_id, agenda_id, position) VALUES ($1, $2, $3, $4)`,
+			assemblyID, id, g, i+1); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := tx.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func votesOf(m message, agendaID int64) int64 {
+	for _, g := range m.Agendas {
+		if g.ID == fmt.Sprint(agendaID) && g.Votes != nil {
+			return *g.Votes
+		}
+	}
+	return -1
+}
+
+func TestFeed(t *testing.T) {
+	e := servertest.Start(t)
+	a, gs := e.Fixture(t, servertest.FixtureOptions{State: assembly.StateOpen})
+	host := e.NewHost(t, account.RoleDong, a.District, a.Dong)
+
+	t.Run("initial tally then an update after a ballot", func(t *testing.T) {
+		c := mustDial(t, e.URL, a.ID, host.Token, "")
+		m := read(t, c, 10*time.Second)
+		if m.Ballots != 0 || m.State != assembly.StateOpen || len(m.Agendas) != len(gs) || m.Title != a.Title {
+			t.Fatalf("initial tally: %s", m.Raw)
+		}
+		if votesOf(m, gs[1].ID) != 0 {
+			t.Fatalf("open, not sealed: votes must be shown: %s", m.Raw)
+		}
+		insertBallot(t, e, a.ID, voting.ChannelOnsite, gs[1].ID, gs[2].ID)
+		e.Server.Voting.OnChange(a.ID)
+		m = waitFor(t, c, 10*time.Second, "one ballot", func(m message) bool { return m.Ballots == 1 })
+		if votesOf(m, gs[1].ID) != 1 || votesOf(m, gs[0].ID) != 0 || m.Channels["onsite"] != 1 {
+			t.Fatalf("after one ballot: %s", m.Raw)
+		}
+	})
+
+	t.Run("a new viewer gets the current tally at once", func(t *testing.T) {
+		c := mustDial(t, e.URL, a.ID, host.Token, "")
+		m := read(t, c, 10*time.Second)
+		if m.Ballots != 1 {
+			t.Fatalf("reconnecting viewer: %s", m.Raw)
+		}
+	})
+
+	t.Run("the API answers the same tally", func(t *testing.T) {
+		r := host.API(t, "GET", fmt.Sprintf("/api/v1/assemblies/%d/tally", a.ID), nil)
+		var tl voting.Tally
+		r.JSON(t, &tl)
+		if r.Status != 200 || tl.Ballots != 1 || tl.Channels["onsite"] != 1 {
+			t.Fatalf("tally API: %d %s", r.Status, r.Body)
+		}
+	})
+
+	t.Run("changes are coalesced to at most ten messages a second", func(t *testing.T) {
+		c := mustDial(t, e.URL, a.ID, host.Token, "")
+		read(t, c, 10*time.Second)
+		start := time.Now()
+		for i := 0; i < 20; i++ {
+			insertBallot(t, e, a.ID, voting.ChannelOnline, gs[3].ID)
+			e.Server.Voting.OnChange(a.ID)
+		}
+		msgs := 0
+		waitFor(t, c, 10*time.Second, "21 ballots", func(m message) bool { msgs++; return m.Ballots == 21 })
+		if el := time.Since(start); msgs > int(el/live.Interval)+2 {
+			t.Fatalf("%d messages in %v: more than one per %v", msgs, el, live.Interval)
+		}
+	})
+}
+
+func TestAccess(t *testing.T) {
+	e := servertest.Start(t)
+	a, _ := e.Fixture(t, servertest.FixtureOptions{State: assembly.StateOpen})
+	other := e.NewHost(t, account.RoleDong, a.District, "망원1동")
+	district := e.NewHost(t, account.RoleDistrict, a.District, "")
+	dong := e.NewHost(t, account.RoleDong, a.District, a.Dong)
+
+	status := func(token, query string) int {
+		c, res, err := dial(e.URL, a.ID, token, query)
+		if err == nil {
+			c.Close()
+			return 101
+		}
+		if res == nil {
+			t.Fatalf("dial: %v", err)
+		}
+		return res.StatusCode
+	}
+	for _, tc := range []struct {
+		name, token, query string
+		want               int
+	}{
+		{"no credentials", "", "", 401},
+		{"a bad link token", "", "t=pl_nope", 401},
+		{"another dong's host", other.Token, "", 403},
+		{"the district's host", district.Token, "", 101},
+		{"the dong's host", dong.Token, "", 101},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := status(tc.token, tc.query); got != tc.want {
+				t.Fatalf("status %d, want %d", got, tc.want)
+			}
+		})
+	}
+	t.Run("the tally API refuses without credentials", func(t *testing.T) {
+		r := e.Do(t, "GET", fmt.Sprintf("/api/v1/assemblies/%d/tally", a.ID), "", nil)
+		if r.Status != 401 || r.ErrorCode() != "unauthorized" {
+			t.Fatalf("%d %s", r.Status, r.Body)
+		}
+	})
+	t.Run("a projector link works until revoked", func(t *testing.T) {
+		r := dong.PostForm(t, "/p/"+a.Slug+"/links", url.Values{"label": {"강당"}})
+		m := regexpFind(`/p/` + a.Slug + `\?t=(pl_[A-Za-z0-9_-]+)`, string(r.Body))
+		if r.Status != 200 || m == "" {
+			t.Fatalf("create link: %d %s", r.Status, r.Body)
+		}
+		if got := status("", "t="+m); got != 101 {
+			t.Fatalf("with the link: %d", got)
+		}
+		page := e.Do(t, "GET", "/p/"+a.Slug+"?t="+m, "", nil)
+		if page.Status != 200 || !strings.Contains(string(page.Body), a.Title) {
+			t.Fatalf("projector with link: %d", page.Status)
+		}
+		if strings.Contains(string(page.Body), "⟦") {
+			t.Fatalf("untranslated key on the projector")
+		}
+		links, err := live.FindLinks(context.Background(), e.DB.Pool, a.ID)
+		if err != nil || len(links) != 1 {
+			t.Fatalf("links: %v %v", links, err)
+		}
+		if r := other.PostForm(t, fmt.Sprintf("/p/%s/links/%d/revoke", a.Slug, links[0].ID), url.Values{}); r.Status != 403 {
+			t.Fatalf("another dong revoking: %d", r.Status)
+		}
+		if r := dong.PostForm(t, fmt.Sprintf("/p/%s/links/%d/revoke", a.Slug, links[0].ID), url.Values{}); r.Status != 303 {
+			t.Fatalf("revoke: %d %s", r.Status, r.Body)
+		}
+		if got := status("", "t="+m); got != 401 {
+			t.Fatalf("with a revoked link: %d", got)
+		}
+	})
+	t.Run("anyone once announced", func(t *testing.T) {
+		e.DB.Pool.Exec(context.Background(), `UPDATE assemblies SET state = 'closed' WHERE id = $1`, a.ID)
+		e.DB.Pool.Exec(context.Background(), `UPDATE assemblies SET state = 'announced' WHERE id = $1`, a.ID)
+		if got := status("", ""); got != 101 {
+			t.Fatalf("announced, no credentials: %d", got)
+		}
+		r := e.Do(t, "GET", fmt.Sprintf("/api/v1/assemblies/%d/tally", a.ID), "", nil)
+		if r.Status != 200 {
+			t.Fatalf("announced tally API: %d %s", r.Status, r.Body)
+		}
+	})
+}
+
+func TestSealed(t *testing.T) {
+	e := servertest.Start(t)
+	a, gs := e.Fixture(t, servertest.FixtureOptions{State: assembly.StateOpen, Sealed: true})
+	host := e.NewHost(t, account.RoleDong, a.District, a.Dong)
+	c := mustDial(t, e.URL, a.ID, host.Token, "")
+	m := read(t, c, 10*time.Second)
+	for i := 0; i < 3; i++ {
+		insertBallot(t, e, a.ID, voting.ChannelOnsite, gs[0].ID, gs[4].ID)
+	}
+	e.Server.Hub.Changed(a.ID)
+	m = waitFor(t, c, 10*time.Second, "3 ballots", func(m message) bool { return m.Ballots == 3 })
+	if !m.Sealed || strings.Contains(m.Raw, `"votes"`) || strings.Contains(m.Raw, `"points"`) {
+		t.Fatalf("sealed and open: per-agenda numbers leaked: %s", m.Raw)
+	}
+	page := host.Get(t, "/p/"+a.Slug)
+	body := string(page.Body)
+	if page.Status != 200 || strings.Contains(body, `class="score"`) || strings.Contains(body, "✔ 선정 가능") {
+		t.Fatalf("sealed projector page shows the ranking (status %d)", page.Status)
+	}
+	if !strings.Contains(body, "투표가 끝나면 순위를 공개합니다") {
+		t.Fatalf("sealed projector page does not say so")
+	}
+
+	// The host closes the vote: the ranking is revealed.
+	if _, err := e.DB.Pool.Exec(context.Background(), `UPDATE assemblies SET state = 'closed', closed_at = now() WHERE id = $1`, a.ID); err != nil {
+		t.Fatal(err)
+	}
+	e.Server.Assemblies.OnChange(a.ID)
+	m = waitFor(t, c, 10*time.Second, "the closed state", func(m message) bool { return m.State == assembly.StateClosed })
+	if m.Sealed || votesOf(m, gs[0].ID) != 3 || votesOf(m, gs[4].ID) != 3 {
+		t.Fatalf("closed: numbers must be shown: %s", m.Raw)
+	}
+	page = host.Get(t, "/p/"+a.Slug)
+	if !strings.Contains(string(page.Body), "✔ 선정 가능") || !strings.Contains(string(page.Body), `class="score"`) {
+		t.Fatalf("closed projector page does not show the ranking")
+	}
+}
+
+func regexpFind(pattern, s string) string {
+	m := regexp.MustCompile(pattern).FindStringSubmatch(s)
+	if m == nil {
+		return ""
+	}
+	return m[1]
+}
