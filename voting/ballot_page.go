@@ -1,0 +1,303 @@
+package voting
+
+import (
+	"errors"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"maeul"
+	"maeul/assembly"
+	"maeul/i18n"
+	"maeul/web"
+)
+
+// Ballot steps, one clear step per page.
+const (
+	stepCode    = "code"    // type the code from the card
+	stepChoose  = "choose"  // choose agendas
+	stepConfirm = "confirm" // check and cast
+	stepReceipt = "receipt" // the vote was received
+	stepStop    = "stop"    // nothing more to do here (used code, closed…)
+)
+
+// BallotPage is the data of every step of /v/{slug}.
+type BallotPage struct {
+	web.Page
+	Step     string
+	A        *assembly.Assembly
+	Agendas  []BallotAgenda
+	Chosen   []BallotAgenda
+	Ranks    []int
+	Code     string
+	Nonce    string
+	Total    int64
+	Error    string
+	Typed    string
+	Receipt  string
+	Stop     string
+	StopHint string
+	Channel  string
+}
+
+// BallotAgenda is one agenda as the ballot shows it.
+type BallotAgenda struct {
+	ID      string
+	Number  int
+	Title   string
+	Summary string
+	Cost    int64
+	Checked bool
+	Rank    int
+}
+
+// Method helpers for the template.
+func (p BallotPage) Ranked() bool   { return p.A.Method == assembly.MethodRanked }
+func (p BallotPage) Budget() bool   { return p.A.Method == assembly.MethodBudget }
+func (p BallotPage) Approval() bool { return p.A.Method == assembly.MethodApproval }
+
+// Left is what the cap leaves after the chosen agendas.
+func (p BallotPage) Left() int64 { return p.A.BudgetCap - p.Total }
+
+func (s *Service) newBallotPage(c *fiber.Ctx, bi *ballotInfo, step string) BallotPage {
+	p := BallotPage{Page: web.NewPage(c, bi.a.Dong+" "+bi.a.Title), Step: step, A: bi.a}
+	p.NoIndex = true
+	for _, g := range bi.agendas {
+		p.Agendas = append(p.Agendas, BallotAgenda{ID: g.IDString(), Number: g.Number, Title: g.Title, Summary: g.Summary, Cost: g.Cost})
+	}
+	for i := 1; i <= min(bi.a.MaxChoices, len(bi.agendas)); i++ {
+		p.Ranks = append(p.Ranks, i)
+	}
+	return p
+}
+
+// stop renders a plain page that ends the way: a used code, an unknown
+// code, a vote that is not open, too many attempts.
+func (s *Service) stop(c *fiber.Ctx, bi *ballotInfo, err error) error {
+	e := web.Normalize(err)
+	if e.Code == maeul.EINTERNAL || e.Code == maeul.EUNAVAILABLE {
+		return err
+	}
+	p := s.newBallotPage(c, bi, stepStop)
+	p.Stop = web.Message(p.Lang, e)
+	switch e.Key {
+	case "code.used":
+		p.StopHint = i18n.T(p.Lang, "ballot.used_hint")
+	case "code.unknown":
+		p.StopHint = i18n.T(p.Lang, "ballot.unknown_hint")
+	}
+	if e.RetryAfter > 0 {
+		c.Set("Retry-After", strconv.Itoa(e.RetryAfter))
+	}
+	c.Status(web.Status(e.Code))
+	return s.Env.Views.Render(c, "voting/ballot", p)
+}
+
+// ballotPage: with ?code= (a QR card) checks the code without consuming it
+// and shows the choices; without, asks for the typed code.
+func (s *Service) ballotPage(c *fiber.Ctx) error {
+	bi, err := s.info(c.UserContext(), c.Params("slug"))
+	if err != nil {
+		return err
+	}
+	code := c.Query("code")
+	if code == "" {
+		p := s.newBallotPage(c, bi, stepCode)
+		if err := votingOpenFor(bi.a, ChannelOnsite, time.Now()); err != nil {
+			return s.stop(c, bi, err)
+		}
+		return s.Env.Views.Render(c, "voting/ballot", p)
+	}
+	if err := s.guessCheck(c); err != nil {
+		return s.stop(c, bi, err)
+	}
+	return s.showChoices(c, bi, code)
+}
+
+func (s *Service) showChoices(c *fiber.Ctx, bi *ballotInfo, code string) error {
+	k, err := ParseCode(code)
+	var ch string
+	if err == nil {
+		ch, err = s.CheckCode(c.UserContext(), bi.a, k)
+	}
+	if err != nil {
+		if isGuess(err) {
+			s.recordFailure(c.UserContext(), bi.a.ID)
+			s.guessFailed(c, err)
+		}
+		return s.stop(c, bi, err)
+	}
+	p := s.newBallotPage(c, bi, stepChoose)
+	p.Code, p.Nonce, p.Channel = code, NewNonce(), ch
+	return s.Env.Views.Render(c, "voting/ballot", p)
+}
+
+// ballotCode takes a typed code (the venue QR leads here).
+func (s *Service) ballotCode(c *fiber.Ctx) error {
+	bi, err := s.info(c.UserContext(), c.Params("slug"))
+	if err != nil {
+		return err
+	}
+	if err := s.guessCheck(c); err != nil {
+		return s.stop(c, bi, err)
+	}
+	typed := c.FormValue("code")
+	k, err := ParseCode(typed)
+	var ch string
+	if err == nil {
+		ch, err = s.CheckCode(c.UserContext(), bi.a, k)
+	}
+	if err != nil {
+		if isGuess(err) {
+			s.recordFailure(c.UserContext(), bi.a.ID)
+			s.guessFailed(c, err)
+		}
+		e := web.Normalize(err)
+		if e.Code == maeul.EINVALID || e.Key == "code.unknown" {
+			// Let the resident type it again, with the message next to the field.
+			p := s.newBallotPage(c, bi, stepCode)
+			p.Typed, p.Error = typed, web.Message(p.Lang, e)
+			c.Status(web.Status(e.Code))
+			return s.Env.Views.Render(c, "voting/ballot", p)
+		}
+		return s.stop(c, bi, err)
+	}
+	p := s.newBallotPage(c, bi, stepChoose)
+	p.Code, p.Nonce, p.Channel = k.plain, NewNonce(), ch
+	return s.Env.Views.Render(c, "voting/ballot", p)
+}
+
+// formChoices reads the choices of the choose step: checkboxes named
+// "choice" (approval, budget) or a rank select per agenda (ranked), or the
+// ordered hidden "choice" fields of the confirm step.
+func formChoices(c *fiber.Ctx, bi *ballotInfo, ordered bool) ([]AgendaRef, error) {
+	var out []AgendaRef
+	if ordered || bi.a.Method != assembly.MethodRanked {
+		for _, v := range c.Request().PostArgs().PeekMulti("choice") {
+			out = append(out, AgendaRef(v))
+		}
+		return out, nil
+	}
+	type rk struct {
+		id   string
+		rank int
+	}
+	var rs []rk
+	used := map[int]bool{}
+	for _, g := range bi.agendas {
+		v := strings.TrimSpace(c.FormValue("rank_" + g.IDString()))
+		if v == "" {
+			continue
+		}
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > bi.a.MaxChoices {
+			return nil, maeul.FieldErrorf(maeul.EINVALID, "choices", "ballot.bad_rank", bi.a.MaxChoices)
+		}
+		if used[n] {
+			return nil, maeul.FieldErrorf(maeul.EINVALID, "choices", "ballot.rank_twice", n)
+		}
+		used[n] = true
+		rs = append(rs, rk{g.IDString(), n})
+	}
+	sort.Slice(rs, func(i, j int) bool { return rs[i].rank < rs[j].rank })
+	for _, r := range rs {
+		out = append(out, AgendaRef(r.id))
+	}
+	return out, nil
+}
+
+// fill marks the chosen agendas (and their ranks) on the page.
+func (p *BallotPage) fill(choices []AgendaRef) {
+	pos := map[string]int{}
+	for i, c := range choices {
+		if _, ok := pos[string(c)]; !ok {
+			pos[string(c)] = i + 1
+		}
+	}
+	p.Chosen, p.Total = nil, 0
+	for i := range p.Agendas {
+		if r, ok := pos[p.Agendas[i].ID]; ok {
+			p.Agendas[i].Checked, p.Agendas[i].Rank = true, r
+		}
+	}
+	for _, ch := range choices {
+		for _, g := range p.Agendas {
+			if g.ID == string(ch) {
+				p.Chosen = append(p.Chosen, g)
+				p.Total += g.Cost
+			}
+		}
+	}
+}
+
+// ballotConfirm checks the choices and asks the resident to confirm them.
+func (s *Service) ballotConfirm(c *fiber.Ctx) error {
+	bi, err := s.info(c.UserContext(), c.Params("slug"))
+	if err != nil {
+		return err
+	}
+	code, nonce := c.FormValue("code"), c.FormValue("nonce")
+	choices, err := formChoices(c, bi, false)
+	if err == nil {
+		_, err = bi.rules.Check(choices)
+	}
+	p := s.newBallotPage(c, bi, stepConfirm)
+	p.Code, p.Nonce = code, nonce
+	p.fill(choices)
+	if err != nil {
+		e := web.Normalize(err)
+		if e.Code != maeul.EINVALID {
+			return err
+		}
+		p.Step, p.Error = stepChoose, web.Message(p.Lang, e)
+		c.Status(web.Status(e.Code))
+	}
+	return s.Env.Views.Render(c, "voting/ballot", p)
+}
+
+// ballotBack returns to the choices, as they were.
+func (s *Service) ballotBack(c *fiber.Ctx) error {
+	bi, err := s.info(c.UserContext(), c.Params("slug"))
+	if err != nil {
+		return err
+	}
+	choices, _ := formChoices(c, bi, true)
+	p := s.newBallotPage(c, bi, stepChoose)
+	p.Code, p.Nonce = c.FormValue("code"), c.FormValue("nonce")
+	p.fill(choices)
+	return s.Env.Views.Render(c, "voting/ballot", p)
+}
+
+// ballotSubmit casts the ballot. A resubmitted form carries the same nonce
+// and so shows the same receipt.
+func (s *Service) ballotSubmit(c *fiber.Ctx) error {
+	bi, err := s.info(c.UserContext(), c.Params("slug"))
+	if err != nil {
+		return err
+	}
+	if err := s.guessCheck(c); err != nil {
+		return s.stop(c, bi, err)
+	}
+	choices, _ := formChoices(c, bi, true)
+	receipt, err := s.Submit(c.UserContext(), Submission{Slug: bi.a.Slug, Code: c.FormValue("code"),
+		Nonce: c.FormValue("nonce"), Choices: choices})
+	if err != nil {
+		s.guessFailed(c, err)
+		var e *maeul.Error
+		if errors.As(err, &e) && e.Code == maeul.EINVALID && e.Field == "choices" {
+			p := s.newBallotPage(c, bi, stepChoose)
+			p.Code, p.Nonce = c.FormValue("code"), c.FormValue("nonce")
+			p.fill(choices)
+			p.Error = web.Message(p.Lang, e)
+			c.Status(web.Status(e.Code))
+			return s.Env.Views.Render(c, "voting/ballot", p)
+		}
+		return s.stop(c, bi, err)
+	}
+	p := s.newBallotPage(c, bi, stepReceipt)
+	p.Receipt = receipt
+	return s.Env.Views.Render(c, "voting/ballot", p)
+}

@@ -1,0 +1,366 @@
+package voting
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"maeul"
+	"maeul/account"
+	"maeul/assembly"
+	"maeul/database"
+)
+
+// ShortAlphabet is the alphabet of typed codes: no 0/O, 1/I/L, U/V mix-ups.
+// 30 symbols, 10 of them per code: about 49 bits.
+const ShortAlphabet = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+// ShortLen is the number of symbols of a typed code (grouped 4-4-2).
+const ShortLen = 10
+
+// MaxCodes is the most codes one request may issue.
+const MaxCodes = 5000
+
+// qrBytes is the randomness of a QR code's secret: 128 bits.
+const qrBytes = 16
+
+// A code's two forms. Code is the QR secret; Short the typed form.
+type plainCode struct {
+	qr, short string
+}
+
+func newPlainCode() plainCode {
+	b := make([]byte, qrBytes)
+	rand.Read(b)
+	return plainCode{qr: base64.RawURLEncoding.EncodeToString(b), short: randomShort(ShortLen)}
+}
+
+// randomShort draws n symbols of ShortAlphabet uniformly (rejection sampling).
+func randomShort(n int) string {
+	out := make([]byte, 0, n)
+	buf := make([]byte, n*2)
+	for len(out) < n {
+		rand.Read(buf)
+		for _, x := range buf {
+			// 240 = 8×30: values above would bias the draw.
+			if x < 240 && len(out) < n {
+				out = append(out, ShortAlphabet[int(x)%len(ShortAlphabet)])
+			}
+		}
+	}
+	return string(out)
+}
+
+// GroupShort writes a typed code as K7QM-2XRP-9D.
+func GroupShort(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if i > 0 && i%4 == 0 {
+			b.WriteByte('-')
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
+// Code forms.
+const (
+	formQR    = "qr"
+	formShort = "short"
+)
+
+// codeKey is a code as the database knows it: which column and its hash,
+// plus the canonical plain form (for the receipt key).
+type codeKey struct {
+	form  string
+	hash  []byte
+	plain string
+}
+
+func hashQR(s string) []byte {
+	h := sha256.Sum256([]byte("maeul qr v1:" + s))
+	return h[:]
+}
+
+func hashShort(s string) []byte {
+	h := sha256.Sum256([]byte("maeul short v1:" + s))
+	return h[:]
+}
+
+// ParseCode recognises either form of a code. A typed code is normalised
+// (upper case, spaces and dashes dropped); a typed code with a symbol that
+// is not in the alphabet (O, 0, I, 1, L, U) returns EINVALID with a message
+// that says which symbols exist. Anything else is taken as a QR secret.
+func ParseCode(s string) (codeKey, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return codeKey{}, maeul.FieldErrorf(maeul.EINVALID, "code", "code.empty")
+	}
+	if len(s) > 100 {
+		return codeKey{}, maeul.FieldErrorf(maeul.ENOTFOUND, "code", "code.unknown")
+	}
+	if len(s) == qrBase64Len && isBase64URL(s) {
+		return codeKey{form: formQR, hash: hashQR(s), plain: s}, nil
+	}
+	n := strings.Map(func(r rune) rune {
+		switch r {
+		case ' ', '-', '\t', '–', '—', '.':
+			return -1
+		}
+		if r >= 'a' && r <= 'z' {
+			return r - 'a' + 'A'
+		}
+		return r
+	}, s)
+	if len([]rune(n)) == ShortLen {
+		for _, r := range n {
+			if !strings.ContainsRune(ShortAlphabet, r) {
+				return codeKey{}, maeul.FieldErrorf(maeul.EINVALID, "code", "code.bad_symbol")
+			}
+		}
+		return codeKey{form: formShort, hash: hashShort(n), plain: n}, nil
+	}
+	return codeKey{}, maeul.FieldErrorf(maeul.ENOTFOUND, "code", "code.unknown")
+}
+
+var qrBase64Len = base64.RawURLEncoding.EncodedLen(qrBytes)
+
+func isBase64URL(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// codeColumn is the column a form's hash lives in (never user input).
+func (k codeKey) column() string {
+	if k.form == formShort {
+		return "short_hash"
+	}
+	return "qr_hash"
+}
+
+// BallotURL is where a code's QR points.
+func (s *Service) BallotURL(slug, code string) string {
+	return s.Env.BaseURL + "/v/" + slug + "?code=" + code
+}
+
+// IssueCodes creates n one-time codes of a channel for an assembly in one
+// transaction and returns their plain forms, which are not kept anywhere.
+// Returns EINVALID for a bad count or channel, ECONFLICT once the vote has
+// closed, EFORBIDDEN if the host may not manage the assembly.
+func (s *Service) IssueCodes(ctx context.Context, u *account.User, assemblyID int64, n int, channel string) (*assembly.Assembly, int64, []IssuedCode, error) {
+	if n < 1 || n > MaxCodes {
+		return nil, 0, nil, maeul.FieldErrorf(maeul.EINVALID, "count", "code.bad_count", MaxCodes)
+	}
+	if channel != ChannelOnsite && channel != ChannelOnline {
+		return nil, 0, nil, maeul.FieldErrorf(maeul.EINVALID, "channel", "code.bad_channel")
+	}
+	a, err := s.managed(ctx, u, assemblyID)
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	if a.State == assembly.StateClosed || a.State == assembly.StateAnnounced {
+		return nil, 0, nil, maeul.Errorf(maeul.ECONFLICT, "code.closed")
+	}
+	// A collision of the 49-bit typed form with another assembly's code is
+	// very unlikely but possible: draw again.
+	for try := 0; ; try++ {
+		codes := make([]plainCode, n)
+		for i := range codes {
+			codes[i] = newPlainCode()
+		}
+		batch, err := s.insertCodes(ctx, a.ID, u.ID, channel, codes)
+		if database.IsUniqueViolation(err, "") && try < 3 {
+			continue
+		}
+		if err != nil {
+			return nil, 0, nil, err
+		}
+		out := make([]IssuedCode, n)
+		for i, c := range codes {
+			out[i] = IssuedCode{Code: c.qr, Short: GroupShort(c.short), URL: s.BallotURL(a.Slug, c.qr)}
+		}
+		s.OnChange(a.ID)
+		return a, batch, out, nil
+	}
+}
+
+func (s *Service) insertCodes(ctx context.Context, assemblyID, userID int64, channel string, codes []plainCode) (int64, error) {
+	tx, err := s.Env.Pool.Begin(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback(ctx)
+	var batch int64
+	if err := tx.QueryRow(ctx, `INSERT INTO code_batches (assembly_id, channel, count, created_by)
+		VALUES ($1, $2, $3, $4) RETURNING id`, assemblyID, channel, len(codes), userID).Scan(&batch); err != nil {
+		return 0, err
+	}
+	_, err = tx.CopyFrom(ctx, pgx.Identifier{"codes"}, []string{"assembly_id", "batch_id", "channel", "qr_hash", "short_hash"},
+		pgx.CopyFromSlice(len(codes), func(i int) ([]any, error) {
+			return []any{assemblyID, batch, channel, hashQR(codes[i].qr), hashShort(codes[i].short)}, nil
+		}))
+	if err != nil {
+		return 0, err
+	}
+	return batch, tx.Commit(ctx)
+}
+
+// RevokeBatch revokes the unused codes of a batch and returns how many.
+// Returns ENOTFOUND for a batch of another assembly.
+func (s *Service) RevokeBatch(ctx context.Context, u *account.User, assemblyID, batchID int64) (int64, error) {
+	a, err := s.managed(ctx, u, assemblyID)
+	if err != nil {
+		return 0, err
+	}
+	var exists bool
+	if err := s.Env.Pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM code_batches WHERE id = $1 AND assembly_id = $2)`,
+		batchID, a.ID).Scan(&exists); err != nil {
+		return 0, err
+	}
+	if !exists {
+		return 0, maeul.FieldErrorf(maeul.ENOTFOUND, "batch", "code.no_batch")
+	}
+	tag, err := s.Env.Pool.Exec(ctx, `UPDATE codes SET revoked_at = now()
+		WHERE assembly_id = $1 AND batch_id = $2 AND used_at IS NULL AND revoked_at IS NULL`, a.ID, batchID)
+	if err != nil {
+		return 0, err
+	}
+	s.OnChange(a.ID)
+	return tag.RowsAffected(), nil
+}
+
+// RevokeCode revokes one code by either form (the host types a lost card's
+// code). Returns ENOTFOUND for an unknown code and ECONFLICT for a code
+// that was already used (its ballot stays counted).
+func (s *Service) RevokeCode(ctx context.Context, u *account.User, assemblyID int64, code string) error {
+	a, err := s.managed(ctx, u, assemblyID)
+	if err != nil {
+		return err
+	}
+	k, err := ParseCode(code)
+	if err != nil {
+		return err
+	}
+	var used, revoked bool
+	err = s.Env.Pool.QueryRow(ctx, `WITH r AS (UPDATE codes SET revoked_at = coalesce(revoked_at, now())
+			WHERE assembly_id = $1 AND `+k.column()+` = $2 AND used_at IS NULL RETURNING 1)
+		SELECT used_at IS NOT NULL, revoked_at IS NOT NULL FROM codes WHERE assembly_id = $1 AND `+k.column()+` = $2`,
+		a.ID, k.hash).Scan(&used, &revoked)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return maeul.FieldErrorf(maeul.ENOTFOUND, "code", "code.unknown")
+	}
+	if err != nil {
+		return err
+	}
+	if used {
+		return maeul.FieldErrorf(maeul.ECONFLICT, "code", "code.revoke_used")
+	}
+	s.OnChange(a.ID)
+	return nil
+}
+
+// CodeState is what a ballot page needs to know about a code before the
+// resident chooses: nothing is consumed.
+type CodeState struct {
+	Channel string
+	Used    bool
+	Revoked bool
+}
+
+// CheckCode looks a code up without consuming it. Returns ENOTFOUND for an
+// unknown or revoked code, ECONFLICT ("code.used") for a used one, and
+// ECONFLICT ("ballot.outside_window") for an online code outside the online
+// window.
+func (s *Service) CheckCode(ctx context.Context, a *assembly.Assembly, k codeKey) (string, error) {
+	var st CodeState
+	err := s.Env.Pool.QueryRow(ctx, `SELECT channel, used_at IS NOT NULL, revoked_at IS NOT NULL
+		FROM codes WHERE assembly_id = $1 AND `+k.column()+` = $2`, a.ID, k.hash).Scan(&st.Channel, &st.Used, &st.Revoked)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", maeul.FieldErrorf(maeul.ENOTFOUND, "code", "code.unknown")
+	}
+	if err != nil {
+		return "", err
+	}
+	switch {
+	case st.Revoked:
+		return "", maeul.FieldErrorf(maeul.ENOTFOUND, "code", "code.unknown")
+	case st.Used:
+		return "", maeul.FieldErrorf(maeul.ECONFLICT, "code", "code.used")
+	}
+	if err := votingOpenFor(a, st.Channel, time.Now()); err != nil {
+		return "", err
+	}
+	return st.Channel, nil
+}
+
+// votingOpenFor returns ECONFLICT unless a ballot of that channel is
+// accepted now. The database checks the state again (the trigger); the
+// online window is checked again in the consuming statement.
+func votingOpenFor(a *assembly.Assembly, channel string, now time.Time) error {
+	if a.State != assembly.StateOpen {
+		if a.State == assembly.StateClosed || a.State == assembly.StateAnnounced {
+			return maeul.Errorf(maeul.ECONFLICT, "ballot.closed")
+		}
+		return maeul.Errorf(maeul.ECONFLICT, "ballot.not_open")
+	}
+	if channel == ChannelOnline && !inWindow(a, now) {
+		return maeul.Errorf(maeul.ECONFLICT, "ballot.outside_window")
+	}
+	return nil
+}
+
+func inWindow(a *assembly.Assembly, now time.Time) bool {
+	if a.OnlineFrom != nil && now.Before(*a.OnlineFrom) {
+		return false
+	}
+	if a.OnlineUntil != nil && !now.Before(*a.OnlineUntil) {
+		return false
+	}
+	return true
+}
+
+// recordFailure counts a failed code attempt for the host's console. No
+// code and no address is kept.
+func (s *Service) recordFailure(ctx context.Context, assemblyID int64) {
+	_, err := s.Env.Pool.Exec(ctx, `INSERT INTO code_failures (assembly_id, hour, count)
+		VALUES ($1, date_trunc('hour', now()), 1)
+		ON CONFLICT (assembly_id, hour) DO UPDATE SET count = code_failures.count + 1`, assemblyID)
+	if err != nil {
+		s.Env.Log.Warn("count a failed code attempt", "err", err)
+	}
+}
+
+// managed loads an assembly the host may change: EFORBIDDEN otherwise.
+func (s *Service) managed(ctx context.Context, u *account.User, id int64) (*assembly.Assembly, error) {
+	a, err := assembly.FindAssembly(ctx, s.Env.Pool, id)
+	if err != nil {
+		return nil, err
+	}
+	if !u.CanManage(a.District, a.Dong) {
+		return nil, account.Forbid()
+	}
+	return a, nil
+}
+
+// readable loads an assembly the host may read: EFORBIDDEN otherwise.
+func (s *Service) readable(ctx context.Context, u *account.User, id int64) (*assembly.Assembly, error) {
+	a, err := assembly.FindAssembly(ctx, s.Env.Pool, id)
+	if err != nil {
+		return nil, err
+	}
+	if !u.CanRead(a.District, a.Dong) {
+		return nil, account.Forbid()
+	}
+	return a, nil
+}

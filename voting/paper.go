@@ -1,0 +1,238 @@
+package voting
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"maeul"
+	"maeul/account"
+	"maeul/assembly"
+)
+
+// MaxPaperBatch is the most paper ballots one request may enter.
+const MaxPaperBatch = 1000
+
+// PaperEntry is one line of the paper-ballot audit log.
+type PaperEntry struct {
+	ID        int64     `json:"id"`
+	BallotID  string    `json:"ballot"`
+	Staff     string    `json:"staff"`
+	Action    string    `json:"action"`
+	Choices   []string  `json:"choices"`
+	Previous  []string  `json:"previous,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
+	// Numbers are the agenda numbers of Choices and Previous, for people.
+	Numbers  []int `json:"-"`
+	PrevNums []int `json:"-"`
+	// Live is true while the ballot exists (not voided).
+	Live bool `json:"live"`
+}
+
+// paperRules loads the assembly's rules fresh (no cache) for staff.
+func (s *Service) paperRules(ctx context.Context, u *account.User, id int64) (*assembly.Assembly, []assembly.Agenda, *Rules, error) {
+	a, err := s.managed(ctx, u, id)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	gs, err := assembly.FindAgendas(ctx, s.Env.Pool, a.ID)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return a, gs, NewRules(a, gs), nil
+}
+
+// EnterPaper stores paper ballots (channel paper), all or none, each
+// recorded in the audit log with the staff member who entered it. Returns
+// the new ballots' ids. EINVALID names the first bad ballot; ECONFLICT when
+// voting is not open.
+func (s *Service) EnterPaper(ctx context.Context, u *account.User, id int64, ballots [][]AgendaRef) ([]string, error) {
+	if len(ballots) == 0 {
+		return nil, maeul.FieldErrorf(maeul.EINVALID, "ballots", "paper.none")
+	}
+	if len(ballots) > MaxPaperBatch {
+		return nil, maeul.FieldErrorf(maeul.EINVALID, "ballots", "paper.too_many", MaxPaperBatch)
+	}
+	a, _, rules, err := s.paperRules(ctx, u, id)
+	if err != nil {
+		return nil, err
+	}
+	all := make([][]int64, len(ballots))
+	for i, b := range ballots {
+		ids, err := rules.Check(b)
+		if err != nil {
+			var e *maeul.Error
+			if errors.As(err, &e) {
+				e.Field = "ballots." + strconv.Itoa(i)
+			}
+			return nil, err
+		}
+		all[i] = ids
+	}
+	if a.State != assembly.StateOpen {
+		return nil, maeul.Errorf(maeul.ECONFLICT, "ballot.not_open")
+	}
+	tx, err := s.Env.Pool.Begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback(ctx)
+	out := make([]string, len(all))
+	b := &pgx.Batch{}
+	for i, ids := range all {
+		bid := uuid.New()
+		out[i] = bid.String()
+		b.Queue(`WITH b AS (INSERT INTO ballots (id, assembly_id, channel, receipt) VALUES ($2, $1, 'paper', $3) RETURNING id),
+			c AS (INSERT INTO ballot_choices (assembly_id, ballot_id, agenda_id, position)
+				SELECT $1, b.id, x.agenda, x.pos::int FROM b, unnest($4::bigint[]) WITH ORDINALITY AS x(agenda, pos))
+			INSERT INTO paper_entries (assembly_id, ballot_id, user_id, action, choices) SELECT $1, b.id, $5, 'enter', $4 FROM b`,
+			a.ID, bid, "P-"+newReceipt(), ids, u.ID)
+	}
+	if err := tx.SendBatch(ctx, b).Close(); err != nil {
+		return nil, mapBallotErr(err)
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return nil, mapBallotErr(err)
+	}
+	s.Env.Metrics.Add("maeul_ballots_total", "Ballots stored.", uint64(len(all)))
+	s.OnChange(a.ID)
+	return out, nil
+}
+
+// CorrectPaper replaces the choices of an entered paper ballot and records
+// the old and new choices. VoidPaper (choices nil) removes the ballot and
+// records what it held. ENOTFOUND for a ballot that is not a live paper
+// ballot of this assembly; ECONFLICT once voting has closed.
+func (s *Service) CorrectPaper(ctx context.Context, u *account.User, id int64, ballotID string, choices []AgendaRef, void bool) error {
+	a, _, rules, err := s.paperRules(ctx, u, id)
+	if err != nil {
+		return err
+	}
+	var ids []int64
+	if !void {
+		if ids, err = rules.Check(choices); err != nil {
+			return err
+		}
+	}
+	bid, err := uuid.Parse(ballotID)
+	if err != nil {
+		return maeul.Errorf(maeul.ENOTFOUND, "paper.no_ballot")
+	}
+	tx, err := s.Env.Pool.Begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback(ctx)
+	// FOR SHARE, like a ballot: a close waits for the correction, and a
+	// correction after the close is refused.
+	var st string
+	if err := tx.QueryRow(ctx, `SELECT state FROM assemblies WHERE id = $1 FOR SHARE`, a.ID).Scan(&st); err != nil {
+		return err
+	}
+	if st != assembly.StateOpen {
+		return maeul.Errorf(maeul.ECONFLICT, "paper.closed")
+	}
+	var prev []int64
+	err = tx.QueryRow(ctx, `SELECT coalesce((SELECT array_agg(agenda_id ORDER BY position) FROM ballot_choices WHERE ballot_id = b.id), '{}')
+		FROM ballots b WHERE b.id = $1 AND b.assembly_id = $2 AND b.channel = 'paper' FOR UPDATE`, bid, a.ID).Scan(&prev)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return maeul.Errorf(maeul.ENOTFOUND, "paper.no_ballot")
+	}
+	if err != nil {
+		return err
+	}
+	action := "correct"
+	if void {
+		action = "void"
+		if _, err := tx.Exec(ctx, `DELETE FROM ballots WHERE id = $1`, bid); err != nil {
+			return err
+		}
+	} else {
+		if _, err := tx.Exec(ctx, `DELETE FROM ballot_choices WHERE ballot_id = $1`, bid); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO ballot_choices (assembly_id, ballot_id, agenda_id, position)
+			SELECT $1, $2, x.agenda, x.pos::int FROM unnest($3::bigint[]) WITH ORDINALITY AS x(agenda, pos)`, a.ID, bid, ids); err != nil {
+			return mapBallotErr(err)
+		}
+	}
+	if ids == nil {
+		ids = []int64{}
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO paper_entries (assembly_id, ballot_id, user_id, action, choices, previous)
+		VALUES ($1, $2, $3, $4, $5, $6)`, a.ID, bid, u.ID, action, ids, prev); err != nil {
+		return err
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return err
+	}
+	s.OnChange(a.ID)
+	return nil
+}
+
+// PaperLog returns the latest audit entries of an assembly, newest first.
+func (s *Service) PaperLog(ctx context.Context, a *assembly.Assembly, agendas []assembly.Agenda, limit int) ([]PaperEntry, error) {
+	num := map[int64]int{}
+	for _, g := range agendas {
+		num[g.ID] = g.Number
+	}
+	rows, err := s.Env.Pool.Query(ctx, `SELECT e.id, coalesce(e.ballot_id::text, ''), coalesce(u.email, ''), e.action,
+			e.choices, coalesce(e.previous, '{}'), e.created_at, EXISTS (SELECT 1 FROM ballots b WHERE b.id = e.ballot_id)
+		FROM paper_entries e LEFT JOIN users u ON u.id = e.user_id
+		WHERE e.assembly_id = $1 ORDER BY e.id DESC LIMIT $2`, a.ID, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []PaperEntry
+	for rows.Next() {
+		var e PaperEntry
+		var ch, prev []int64
+		if err := rows.Scan(&e.ID, &e.BallotID, &e.Staff, &e.Action, &ch, &prev, &e.CreatedAt, &e.Live); err != nil {
+			return nil, err
+		}
+		for _, id := range ch {
+			e.Choices = append(e.Choices, strconv.FormatInt(id, 10))
+			e.Numbers = append(e.Numbers, num[id])
+		}
+		for _, id := range prev {
+			e.Previous = append(e.Previous, strconv.FormatInt(id, 10))
+			e.PrevNums = append(e.PrevNums, num[id])
+		}
+		if e.Choices == nil {
+			e.Choices = []string{}
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// NumbersToRefs turns typed agenda numbers ("1 3 5", "1,3,5") into agenda
+// ids, in the order typed. EINVALID names a number that is not on the ballot.
+func NumbersToRefs(s string, agendas []assembly.Agenda) ([]AgendaRef, error) {
+	byNum := map[int]int64{}
+	for _, g := range agendas {
+		byNum[g.Number] = g.ID
+	}
+	fields := strings.FieldsFunc(s, func(r rune) bool {
+		return r == ' ' || r == ',' || r == '.' || r == '\t' || r == '/' || r == '+'
+	})
+	if len(fields) == 0 {
+		return nil, maeul.FieldErrorf(maeul.EINVALID, "numbers", "ballot.empty")
+	}
+	out := make([]AgendaRef, 0, len(fields))
+	for _, f := range fields {
+		n, err := strconv.Atoi(f)
+		id, ok := byNum[n]
+		if err != nil || !ok {
+			return nil, maeul.FieldErrorf(maeul.EINVALID, "numbers", "paper.unknown_number", f)
+		}
+		out = append(out, AgendaRef(strconv.FormatInt(id, 10)))
+	}
+	return out, nil
+}
