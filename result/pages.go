@@ -1,0 +1,283 @@
+package result
+
+import (
+	"context"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"maeul"
+	"maeul/account"
+	"maeul/assembly"
+	"maeul/i18n"
+	"maeul/voting"
+	"maeul/web"
+)
+
+// ResultsPage is the data of /r/{slug} and of the host's review page.
+type ResultsPage struct {
+	web.Page
+	A *assembly.Assembly
+	R *Result
+	// Pending: the results are not public yet (nothing but a notice is shown).
+	Pending bool
+	// Preview: a host sees the closed, not yet announced result.
+	Preview bool
+	// Host: the review page with the announce button and the exports.
+	Host         bool
+	CanAnnounce  bool
+	CanSubmit    bool
+	Rows         []ResultRow
+	Turnout      []TurnoutRow
+	TieBreakRule string
+	MaxScore     int64
+	// Receipt check.
+	Receipt      string
+	ReceiptState string // "", "found", "missing", "bad"
+	// Host extras.
+	SubmissionSHA string
+	Submission    *SubmissionRecord
+	Deadline      string
+	Audit         []AuditEntry
+	Announced     bool
+	// Left is what the cap leaves after the selected agendas.
+	Left int64
+}
+
+// ResultRow is one agenda's line on the page.
+type ResultRow struct {
+	AgendaResult
+	Score    int64
+	BarPct   int64
+	NoteText string
+	// LineAfter draws the budget line after this row: the last selected
+	// agenda in priority order.
+	LineAfter bool
+}
+
+// TurnoutRow is one channel's ballots.
+type TurnoutRow struct {
+	Channel string
+	Label   string
+	Ballots int64
+	Pct     int64
+}
+
+func (s *Service) fillResultsPage(c *fiber.Ctx, p *ResultsPage) {
+	lang := p.Lang
+	r := p.R
+	p.TieBreakRule = TieBreakRule(lang, r.TieBreak)
+	p.Left = r.BudgetCap - r.Allocated
+	lastSel := -1
+	for i, x := range r.Agendas {
+		sc := x.Votes
+		if r.Method == MethodRanked {
+			sc = x.Points
+		}
+		p.MaxScore = max(p.MaxScore, sc)
+		if x.Selected {
+			lastSel = i
+		}
+	}
+	for i, x := range r.Agendas {
+		row := ResultRow{AgendaResult: x, Score: x.Votes, NoteText: x.Note, LineAfter: i == lastSel}
+		if r.Method == MethodRanked {
+			row.Score = x.Points
+		}
+		if lang == "en" {
+			row.NoteText = x.NoteEn
+		}
+		if p.MaxScore > 0 {
+			row.BarPct = row.Score * 100 / p.MaxScore
+		}
+		p.Rows = append(p.Rows, row)
+	}
+	for _, ch := range Channels {
+		t := TurnoutRow{Channel: ch, Label: i18n.T(lang, "result.channel."+ch), Ballots: r.Channels[ch]}
+		if r.Ballots > 0 {
+			t.Pct = t.Ballots * 100 / r.Ballots
+		}
+		p.Turnout = append(p.Turnout, t)
+	}
+}
+
+// GET /r/{slug}: public once announced; a host who may read the assembly
+// previews it once closed.
+func (s *Service) resultsPage(c *fiber.Ctx) error {
+	return s.renderPublic(c, "", "")
+}
+
+func (s *Service) renderPublic(c *fiber.Ctx, receipt, receiptState string) error {
+	ctx := c.UserContext()
+	a, err := assembly.FindAssemblyBySlug(ctx, s.Env.Pool, c.Params("slug"))
+	if err != nil {
+		return err
+	}
+	if a.State == assembly.StateDraft {
+		return maeul.Errorf(maeul.ENOTFOUND, "assembly.not_found")
+	}
+	lang := web.Lang(c)
+	p := &ResultsPage{Page: web.NewPage(c, i18n.T(lang, "result.page_title", a.Title)), A: a,
+		Receipt: receipt, ReceiptState: receiptState}
+	p.Rehearsal = a.RehearsalOf != nil
+	p.Wide = true
+	u := account.CurrentUser(c)
+	if !CanShow(a, u) {
+		p.Pending = true
+		return s.Env.Views.Render(c, "result/results", p)
+	}
+	p.Preview = a.State != assembly.StateAnnounced
+	if p.Preview {
+		p.NoIndex = true
+	}
+	r, err := Find(ctx, s.Env.Pool, a)
+	if err != nil {
+		return err
+	}
+	p.R = r
+	p.Announced = a.State == assembly.StateAnnounced
+	s.fillResultsPage(c, p)
+	return s.Env.Views.Render(c, "result/results", p)
+}
+
+// POST /r/{slug}/receipt: is this receipt among the counted ballots? The
+// answer is yes or no; no choice is shown. Limited per client address.
+func (s *Service) receiptForm(c *fiber.Ctx) error {
+	if err := s.ReceiptLimit.Check("receipt:" + web.ClientKey(c)); err != nil {
+		return err
+	}
+	a, err := assembly.FindAssemblyBySlug(c.UserContext(), s.Env.Pool, c.Params("slug"))
+	if err != nil {
+		return err
+	}
+	receipt := strings.TrimSpace(c.FormValue("receipt"))
+	state := "bad"
+	if receipt != "" && len(receipt) <= 64 && CanShow(a, account.CurrentUser(c)) {
+		ok, err := CheckReceipt(c.UserContext(), s.Env.Pool, a, receipt)
+		if err != nil {
+			return err
+		}
+		state = "missing"
+		if ok {
+			state = "found"
+		}
+	}
+	return s.renderPublic(c, receipt, state)
+}
+
+// POST /api/v1/receipts/check {"assembly": slug, "receipt": "…"} →
+// {"counted": true|false}. Public once announced; limited per client.
+func (s *Service) apiReceipt(c *fiber.Ctx) error {
+	if err := s.ReceiptLimit.Check("receipt:" + web.ClientKey(c)); err != nil {
+		return err
+	}
+	var in struct {
+		Assembly string `json:"assembly"`
+		Receipt  string `json:"receipt"`
+	}
+	if err := c.BodyParser(&in); err != nil {
+		return maeul.Errorf(maeul.EMALFORMED, "error.malformed_json")
+	}
+	in.Receipt = strings.TrimSpace(in.Receipt)
+	if in.Receipt == "" || len(in.Receipt) > 64 {
+		return maeul.FieldErrorf(maeul.EINVALID, "receipt", "result.receipt_bad")
+	}
+	a, err := assembly.FindAssemblyBySlug(c.UserContext(), s.Env.Pool, in.Assembly)
+	if err != nil {
+		return err
+	}
+	if err := s.showable(c, a); err != nil {
+		return err
+	}
+	ok, err := CheckReceipt(c.UserContext(), s.Env.Pool, a, in.Receipt)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"counted": ok})
+}
+
+// CheckReceipt reports whether a ballot with that receipt is counted in the
+// assembly. Case, spaces and dashes of a typed receipt do not matter.
+func CheckReceipt(ctx context.Context, q assembly.Querier, a *assembly.Assembly, receipt string) (bool, error) {
+	forms := []string{receipt}
+	norm := strings.Map(func(r rune) rune {
+		if r == '-' || r == ' ' {
+			return -1
+		}
+		return r
+	}, strings.ToUpper(receipt))
+	if norm != "" {
+		forms = append(forms, norm, voting.GroupShort(norm))
+	}
+	var ok bool
+	err := q.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM ballots WHERE assembly_id = $1 AND receipt = ANY($2))`, a.ID, forms).Scan(&ok)
+	return ok, err
+}
+
+// GET /host/assemblies/{id}/results: the host's review, with the announce
+// button (dong host, once closed), the exports and the submission.
+func (s *Service) hostResultsPage(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	a, err := s.assemblyParam(c)
+	if err != nil {
+		return err
+	}
+	u := account.CurrentUser(c)
+	if !u.CanRead(a.District, a.Dong) {
+		return account.Forbid()
+	}
+	lang := web.Lang(c)
+	p := &ResultsPage{Page: web.NewPage(c, i18n.T(lang, "result.host_title", a.Title)), A: a, Host: true}
+	p.NoIndex, p.Wide, p.Rehearsal = true, true, a.RehearsalOf != nil
+	if !CanShow(a, u) {
+		p.Pending = true
+		return s.Env.Views.Render(c, "result/results", p)
+	}
+	r, err := Find(ctx, s.Env.Pool, a)
+	if err != nil {
+		return err
+	}
+	p.R = r
+	p.Announced = a.State == assembly.StateAnnounced
+	p.Preview = !p.Announced
+	p.CanAnnounce = a.State == assembly.StateClosed && u.CanManage(a.District, a.Dong)
+	s.fillResultsPage(c, p)
+	sub, err := BuildSubmission(ctx, s.Env.Pool, a)
+	if err != nil {
+		return err
+	}
+	p.SubmissionSHA = sub.SHA256()
+	rec, err := FindSubmissionByAssembly(ctx, s.Env.Pool, a.ID)
+	if err != nil {
+		return err
+	}
+	p.Submission = rec
+	p.CanSubmit = p.Announced && u.CanManage(a.District, a.Dong) && a.RehearsalOf == nil &&
+		(rec == nil || rec.State == SubmissionReturned)
+	dl, err := FindDeadlines(ctx, s.Env.Pool, PlanYear(a))
+	if err != nil {
+		return err
+	}
+	p.Deadline = web.FormatDate(lang, dl.DongDue)
+	p.Audit, err = Audit(ctx, s.Env.Pool, u, a.District, a.Dong, 50)
+	if err != nil {
+		return err
+	}
+	return s.Env.Views.Render(c, "result/results", p)
+}
+
+// POST /host/assemblies/{id}/announce (form, CSRF): announce, then back to
+// the review page.
+func (s *Service) announceForm(c *fiber.Ctx) error {
+	id := web.ParseID(c.Params("id"))
+	if id == 0 {
+		return maeul.Errorf(maeul.ENOTFOUND, "assembly.not_found")
+	}
+	if c.FormValue("confirm") != "yes" {
+		return maeul.FieldErrorf(maeul.EINVALID, "confirm", "result.announce_confirm_needed")
+	}
+	if _, err := s.Announce(c.UserContext(), id, account.CurrentUser(c)); err != nil {
+		return err
+	}
+	return c.Redirect("/host/assemblies/"+c.Params("id")+"/results", fiber.StatusSeeOther)
+}
