@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -17,6 +18,7 @@ import (
 	"maeul/account"
 	"maeul/assembly"
 	"maeul/council"
+	"maeul/rehearsal"
 	"maeul/result"
 	"maeul/static"
 	"maeul/voting"
@@ -40,8 +42,12 @@ type Server struct {
 	Hub        *live.Hub
 	Results    *result.Service
 	Council    *council.Service
+	Rehearsals *rehearsal.Service
 	cancel     context.CancelFunc
 	hubDone    chan struct{}
+	life       context.Context
+	stopLife   context.CancelFunc
+	selfURL    atomic.Value // string: this instance's own loopback URL
 }
 
 // New builds the service. A broken template or asset stops it here.
@@ -56,6 +62,7 @@ func New(cfg Config, pool *pgxpool.Pool) (*Server, error) {
 	}
 	env.Pool = pool
 	s := &Server{Env: env, hubDone: make(chan struct{})}
+	s.life, s.stopLife = context.WithCancel(context.Background())
 	s.App = web.NewApp(env)
 	s.Auth = account.NewAuth(env)
 	s.Assemblies = assembly.NewService(env)
@@ -65,6 +72,16 @@ func New(cfg Config, pool *pgxpool.Pool) (*Server, error) {
 	s.Voting.OnChange = s.Hub.Changed
 	s.Results = result.NewService(env, s.Assemblies, s.Voting)
 	s.Council = council.NewService(env)
+	s.Rehearsals = rehearsal.NewService(s.life, env)
+	s.Rehearsals.Issue = func(ctx context.Context, u *account.User, id int64, n int) ([]string, error) {
+		_, _, codes, err := s.Voting.IssueCodes(ctx, u, id, n, voting.ChannelOnsite)
+		out := make([]string, len(codes))
+		for i, c := range codes {
+			out[i] = c.Code
+		}
+		return out, err
+	}
+	s.Rehearsals.SelfURL = s.SelfURL
 
 	app := s.App
 	app.Get("/healthz", func(c *fiber.Ctx) error {
@@ -88,6 +105,7 @@ func New(cfg Config, pool *pgxpool.Pool) (*Server, error) {
 	voting.Routes(app, s.Voting, s.Auth)
 	result.Routes(app, s.Results, s.Auth)
 	council.Routes(app, s.Council, s.Auth)
+	rehearsal.Routes(app, s.Rehearsals, s.Auth)
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 	return s, nil
 }
@@ -104,11 +122,25 @@ func (s *Server) Start(ctx context.Context) {
 }
 
 // Serve answers requests on ln until Close.
-func (s *Server) Serve(ln net.Listener) error { return s.App.Listener(ln) }
+func (s *Server) Serve(ln net.Listener) error {
+	s.selfURL.Store("http://" + ln.Addr().String())
+	return s.App.Listener(ln)
+}
+
+// SelfURL is the address this instance listens on, for requests it makes
+// to itself (a rehearsal's simulated phones); BaseURL until it listens.
+func (s *Server) SelfURL() string {
+	if u, ok := s.selfURL.Load().(string); ok {
+		return u
+	}
+	return s.Env.BaseURL
+}
 
 // Close closes the websockets (Fiber's Shutdown does not close hijacked
 // connections), drains requests and stops the hub.
 func (s *Server) Close() error {
+	s.stopLife()
+	s.Rehearsals.Wait()
 	if s.cancel != nil {
 		s.cancel()
 		<-s.hubDone

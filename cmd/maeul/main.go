@@ -31,6 +31,8 @@ const usage = `maeul — village assemblies for Seoul's citizen participatory bu
   maeul user add --email E --password P --role city|district|dong [--district 마포구] [--dong 성산1동]
   maeul token create --email E                      print a new API token (shown once)
   maeul recount FILE.pb                             recount a Pabulib export and print the result
+  maeul rehearse --assembly SLUG --phones N --minutes M [--url URL] --token T
+                                                    rehearse on a running service with simulated phones
 
 Environment: DATABASE_URL, MAEUL_ADDR, MAEUL_BASE_URL, MAEUL_DATA.
 `
@@ -116,6 +118,8 @@ func run(args []string) error {
 			return errors.New("usage: maeul recount FILE.pb")
 		}
 		return result.RecountFile(os.Stdout, args[0])
+	case "rehearse":
+		return rehearse(ctx, args)
 	case "help", "-h", "--help":
 		fmt.Print(usage)
 		return nil

@@ -1,0 +1,77 @@
+package assembly
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base32"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"maeul/web"
+)
+
+// IsRehearsal reports whether a is a rehearsal copy (리허설).
+func (a *Assembly) IsRehearsal() bool { return a.RehearsalOf != nil }
+
+// Page is web.NewPage for a page about assembly a: it marks every page of
+// a rehearsal copy with the 리허설 banner.
+func Page(c *fiber.Ctx, a *Assembly, title string) web.Page {
+	p := web.NewPage(c, title)
+	p.Rehearsal = a != nil && a.IsRehearsal()
+	return p
+}
+
+// CopyForRehearsal makes a rehearsal copy of assembly id: same rules and
+// agendas, its own slug, open for voting from now for d. Its codes, ballots
+// and tallies live on the copy only, so they never mix with the real ones;
+// DeleteRehearsal removes all of it.
+func CopyForRehearsal(ctx context.Context, pool *pgxpool.Pool, id int64, d time.Duration, by int64) (*Assembly, error) {
+	var copyID int64
+	err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+		a, err := FindAssembly(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		b := make([]byte, 5)
+		rand.Read(b)
+		slug := "rh-" + strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b))
+		now := time.Now()
+		var creator *int64
+		if by > 0 {
+			creator = &by
+		}
+		err = tx.QueryRow(ctx, `INSERT INTO assemblies (slug, district, dong, title, place, starts_at, ends_at,
+				budget_cap, method, max_choices, sealed, tie_break, state, rehearsal_of, created_by, opened_at)
+			SELECT $2, district, dong, title, place, $3, $4, budget_cap, method, max_choices, sealed, tie_break,
+				'open', id, $5, $3
+			FROM assemblies WHERE id = $1 RETURNING id`, a.ID, slug, now, now.Add(d+10*time.Minute), creator).Scan(&copyID)
+		if err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `INSERT INTO agendas (assembly_id, number, title, summary, location, cost,
+				current_subsidy, capital_subsidy, district_department, city_department, subcommittee, proposer,
+				execution_type, drafting_round, purpose, period, executor, approach, related_parties,
+				future_plan, remarks, review_result, review_department, review_notes)
+			SELECT $2, number, title, summary, location, cost, current_subsidy, capital_subsidy,
+				district_department, city_department, subcommittee, proposer, execution_type, drafting_round,
+				purpose, period, executor, approach, related_parties, future_plan, remarks, review_result,
+				review_department, review_notes
+			FROM agendas WHERE assembly_id = $1`, a.ID, copyID)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return FindAssembly(ctx, pool, copyID)
+}
+
+// DeleteRehearsal removes a rehearsal copy with everything in it (codes,
+// ballots, opinions cascade). It refuses to delete a real assembly.
+func DeleteRehearsal(ctx context.Context, pool *pgxpool.Pool, copyID int64) error {
+	_, err := pool.Exec(ctx, `DELETE FROM assemblies WHERE id = $1 AND rehearsal_of IS NOT NULL`, copyID)
+	return err
+}
