@@ -3,7 +3,6 @@ package assembly
 import (
 	"encoding/json"
 	"errors"
-	"strconv"
 	"strings"
 	"time"
 
@@ -395,15 +394,23 @@ func (s *Service) apiReorder(c *fiber.Ctx) error {
 		return err
 	}
 	var b struct {
-		Order []json.Number `json:"order"`
+		Order []any `json:"order"` // ids as strings (or numbers, leniently)
 	}
 	if err := decodeJSON(c, &b); err != nil {
 		return err
 	}
 	order := make([]int64, 0, len(b.Order))
-	for _, s := range b.Order {
-		id, err := strconv.ParseInt(s.String(), 10, 64)
-		if err != nil {
+	for _, v := range b.Order {
+		var id int64
+		switch v := v.(type) {
+		case string:
+			id = web.ParseID(v)
+		case float64:
+			if v == float64(int64(v)) {
+				id = int64(v)
+			}
+		}
+		if id <= 0 {
 			return maeul.FieldErrorf(maeul.EINVALID, "order", "agenda.bad_order")
 		}
 		order = append(order, id)
