@@ -1,9 +1,18 @@
 // The booklet and the notice print well from the browser's own menu; this
-// only shows a print button when JavaScript can press it.
+// shows a print button when JavaScript can press it, and makes lazy photos
+// load before printing so the paper booklet has them all.
 (function () {
   "use strict";
+  function eager() {
+    var imgs = Array.prototype.slice.call(document.querySelectorAll("img[loading=lazy]"));
+    imgs.forEach(function (i) { i.loading = "eager"; });
+    return Promise.all(imgs.map(function (i) {
+      return i.complete ? null : new Promise(function (ok) { i.addEventListener("load", ok); i.addEventListener("error", ok); });
+    }));
+  }
+  window.addEventListener("beforeprint", eager);
   document.querySelectorAll("[data-print]").forEach(function (b) {
     b.hidden = false;
-    b.addEventListener("click", function () { window.print(); });
+    b.addEventListener("click", function () { eager().then(function () { window.print(); }); });
   });
 })();
