@@ -49,16 +49,19 @@ func Routes(app *fiber.App, s *Service, auth *account.Auth) {
 	app.Post("/v/:slug/ballot", s.ballotSubmit)
 
 	// Hosts: the API.
-	api := app.Group("/api/v1/assemblies/:id", auth.Require)
-	api.Post("/open", s.apiOpen)
-	api.Post("/close", s.apiClose)
-	api.Get("/codes", s.apiCodeBatches)
-	api.Post("/codes", s.apiIssueCodes)
-	api.Post("/codes/revoke", s.apiRevoke)
-	api.Get("/paper", s.apiPaperLog)
-	api.Post("/paper", s.apiPaper)
-	api.Post("/paper/:ballot/correct", s.apiPaperCorrect)
-	api.Post("/paper/:ballot/void", s.apiPaperVoid)
+	// auth.Require on each route, not on the group: a group's middleware
+	// would also run for other packages' public routes under the same
+	// prefix (the results and ballots.pb once announced).
+	api := app.Group("/api/v1/assemblies/:id")
+	api.Post("/open", auth.Require, s.apiOpen)
+	api.Post("/close", auth.Require, s.apiClose)
+	api.Get("/codes", auth.Require, s.apiCodeBatches)
+	api.Post("/codes", auth.Require, s.apiIssueCodes)
+	api.Post("/codes/revoke", auth.Require, s.apiRevoke)
+	api.Get("/paper", auth.Require, s.apiPaperLog)
+	api.Post("/paper", auth.Require, s.apiPaper)
+	api.Post("/paper/:ballot/correct", auth.Require, s.apiPaperCorrect)
+	api.Post("/paper/:ballot/void", auth.Require, s.apiPaperVoid)
 
 	// Hosts: the assembly-day console.
 	host := app.Group("/host/assemblies/:id", auth.Require)
