@@ -199,7 +199,7 @@ func (s *Service) apiReceipt(c *fiber.Ctx) error {
 // CheckReceipt reports whether a ballot with that receipt is counted in the
 // assembly. Case, spaces and dashes of a typed receipt do not matter.
 func CheckReceipt(ctx context.Context, q assembly.Querier, a *assembly.Assembly, receipt string) (bool, error) {
-	forms := []string{receipt}
+	forms := []string{receipt, strings.ToUpper(receipt)}
 	norm := strings.Map(func(r rune) rune {
 		if r == '-' || r == ' ' {
 			return -1
