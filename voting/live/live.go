@@ -422,18 +422,21 @@ func (h *Hub) pingAll() {
 var errClosed = errors.New("live: the hub is closed")
 
 // Close closes every websocket (Fiber's Shutdown does not close hijacked
-// connections) and refuses new ones.
+// connections) with a going-away frame, so viewers reconnect elsewhere or
+// later, and refuses new ones. It returns when the sockets are closed.
 func (h *Hub) Close() {
 	h.mu.Lock()
 	h.closed = true
 	rooms := h.rooms
 	h.rooms = map[int64]*room{}
 	h.mu.Unlock()
+	var wg sync.WaitGroup
 	for _, r := range rooms {
 		r.mu.Lock()
 		for v := range r.viewers {
-			v.kill(websocket.CloseGoingAway)
+			v.kill(websocket.CloseGoingAway, &wg)
 		}
 		r.mu.Unlock()
 	}
+	wg.Wait()
 }

@@ -4,10 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -236,7 +238,7 @@ func TestAccess(t *testing.T) {
 	})
 	t.Run("a projector link works until revoked", func(t *testing.T) {
 		r := dong.PostForm(t, "/p/"+a.Slug+"/links", url.Values{"label": {"강당"}})
-		m := regexpFind(`/p/` + a.Slug + `\?t=(pl_[A-Za-z0-9_-]+)`, string(r.Body))
+		m := regexpFind(`/p/`+a.Slug+`\?t=(pl_[A-Za-z0-9_-]+)`, string(r.Body))
 		if r.Status != 200 || m == "" {
 			t.Fatalf("create link: %d %s", r.Status, r.Body)
 		}
@@ -321,4 +323,60 @@ func regexpFind(pattern, s string) string {
 		return ""
 	}
 	return m[1]
+}
+
+// slowDialer opens websockets with a tiny receive buffer, so a viewer that
+// never reads backs up the server quickly.
+var slowDialer = websocket.Dialer{HandshakeTimeout: 10 * time.Second,
+	NetDial: func(network, addr string) (net.Conn, error) {
+		d := net.Dialer{Control: func(_, _ string, rc syscall.RawConn) error {
+			var serr error
+			rc.Control(func(fd uintptr) { serr = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, 2048) })
+			return serr
+		}}
+		return d.Dial(network, addr)
+	}}
+
+func TestSlowViewerDoesNotDelayOthers(t *testing.T) {
+	e := servertest.Start(t)
+	costs := make([]int64, 150)
+	for i := range costs {
+		costs[i] = int64(1_000_000 + i*10_000)
+	}
+	a, gs := e.Fixture(t, servertest.FixtureOptions{State: assembly.StateOpen, Costs: costs})
+	// Long titles make each message about 100 KB.
+	if _, err := e.DB.Pool.Exec(context.Background(), `UPDATE agendas SET title = repeat('가', 190) || number WHERE assembly_id = $1`, a.ID); err != nil {
+		t.Fatal(err)
+	}
+	host := e.NewHost(t, account.RoleDong, a.District, a.Dong)
+
+	h := http.Header{"Authorization": {"Bearer " + host.Token}}
+	slow, _, err := slowDialer.Dial(wsURL(e.URL, a.ID, ""), h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer slow.Close() // never read
+	fast := mustDial(t, e.URL, a.ID, host.Token, "")
+	read(t, fast, 10*time.Second)
+	if n := e.Server.Hub.Viewers(a.ID); n != 2 {
+		t.Fatalf("%d viewers, want 2", n)
+	}
+
+	var worst time.Duration
+	dropped := false
+	for i := 1; i <= 300 && !(dropped && i > 60); i++ {
+		insertBallot(t, e, a.ID, voting.ChannelOnsite, gs[i%len(gs)].ID)
+		sent := time.Now()
+		e.Server.Hub.Changed(a.ID)
+		waitFor(t, fast, 10*time.Second, fmt.Sprintf("%d ballots", i), func(m message) bool { return m.Ballots >= int64(i) })
+		worst = max(worst, time.Since(sent))
+		if !dropped && e.Server.Hub.Viewers(a.ID) == 1 {
+			dropped = true
+			t.Logf("the slow viewer was dropped after %d messages", i)
+		}
+	}
+	t.Logf("slowest update reaching the fast viewer: %v", worst)
+	if !dropped {
+		t.Fatalf("the viewer that never reads was never dropped")
+	}
 }

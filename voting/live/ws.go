@@ -154,17 +154,24 @@ func (v *viewer) offer(pm *websocket.PreparedMessage) {
 }
 
 // kill closes the socket once. With a code, a close frame is tried first
-// (in the background: the socket may be stuck).
-func (v *viewer) kill(code int) {
+// (in the background, at most a second: the socket may be stuck); wg, if
+// given, is done when the socket is closed.
+func (v *viewer) kill(code int, wg ...*sync.WaitGroup) {
 	v.once.Do(func() {
 		close(v.done)
 		if code == 0 {
 			v.raw.Close()
 			return
 		}
+		for _, w := range wg {
+			w.Add(1)
+		}
 		go func() {
 			v.conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, ""), time.Now().Add(time.Second))
 			v.raw.Close()
+			for _, w := range wg {
+				w.Done()
+			}
 		}()
 	})
 }
