@@ -71,12 +71,27 @@ func RevokeLink(ctx context.Context, q assembly.Querier, assemblyID, linkID int6
 	return err
 }
 
-// LinkValid reports whether tok is an active projector link of the assembly.
-func LinkValid(ctx context.Context, q assembly.Querier, assemblyID int64, tok string) (bool, error) {
-	var ok bool
-	err := q.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM projector_links
-		WHERE token_hash = $1 AND assembly_id = $2 AND revoked_at IS NULL)`, hashLink(tok), assemblyID).Scan(&ok)
-	return ok, err
+// LinkValid returns the id of the active projector link tok of the
+// assembly, or 0 if there is none.
+func LinkValid(ctx context.Context, q assembly.Querier, assemblyID int64, tok string) (int64, error) {
+	var id int64
+	err := q.QueryRow(ctx, `SELECT id FROM projector_links
+		WHERE token_hash = $1 AND assembly_id = $2 AND revoked_at IS NULL`, hashLink(tok), assemblyID).Scan(&id)
+	if err == pgx.ErrNoRows {
+		return 0, nil
+	}
+	return id, err
+}
+
+// revokedLinks returns which of the given links have been revoked.
+func revokedLinks(ctx context.Context, q assembly.Querier, ids []int64) (map[int64]bool, error) {
+	rows, _ := q.Query(ctx, `SELECT id FROM projector_links WHERE id = ANY($1) AND revoked_at IS NOT NULL`, ids)
+	got, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	m := map[int64]bool{}
+	for _, id := range got {
+		m[id] = true
+	}
+	return m, err
 }
 
 // mayView returns nil when the request may see the assembly's live tally
@@ -84,31 +99,33 @@ func LinkValid(ctx context.Context, q assembly.Querier, assemblyID int64, tok st
 // token), a projector link token (?t=), or anyone once the results are
 // announced. Otherwise EUNAUTHORIZED (no or bad credentials; bad link
 // tokens are rate-limited per client) or EFORBIDDEN (another dong's host).
-func (h *Hub) mayView(c *fiber.Ctx, a *assembly.Assembly) error {
+// The id of the projector link used, if any, is returned so its viewers
+// can be cut off when it is revoked.
+func (h *Hub) mayView(c *fiber.Ctx, a *assembly.Assembly) (int64, error) {
 	u := account.CurrentUser(c)
 	if u.CanRead(a.District, a.Dong) {
-		return nil
+		return 0, nil
 	}
 	if tok := c.Query("t"); tok != "" {
 		if err := h.linkLimit.Check(web.ClientKey(c)); err != nil {
-			return err
+			return 0, err
 		}
-		ok, err := LinkValid(c.UserContext(), h.env.Pool, a.ID, tok)
+		id, err := LinkValid(c.UserContext(), h.env.Pool, a.ID, tok)
 		if err != nil {
-			return err
+			return 0, err
 		}
-		if ok {
-			return nil
+		if id != 0 {
+			return id, nil
 		}
 		if a.State != assembly.StateAnnounced {
-			return maeul.Errorf(maeul.EUNAUTHORIZED, "projector.bad_link")
+			return 0, maeul.Errorf(maeul.EUNAUTHORIZED, "projector.bad_link")
 		}
 	}
 	if a.State == assembly.StateAnnounced {
-		return nil
+		return 0, nil
 	}
 	if u != nil {
-		return account.Forbid()
+		return 0, account.Forbid()
 	}
-	return maeul.Errorf(maeul.EUNAUTHORIZED, "error.unauthorized")
+	return 0, maeul.Errorf(maeul.EUNAUTHORIZED, "error.unauthorized")
 }

@@ -135,6 +135,7 @@ func (h *Hub) Run(ctx context.Context) error {
 				h.remote[id] = true
 			}
 			h.mu.Unlock()
+			h.cutRevoked(ctx)
 		case <-ping.C:
 			h.pingAll()
 			continue
@@ -416,6 +417,42 @@ func (h *Hub) pingAll() {
 			v.offer(nil)
 		}
 		r.mu.Unlock()
+	}
+}
+
+// cutRevoked closes the websockets opened with projector links that have
+// since been revoked.
+func (h *Hub) cutRevoked(ctx context.Context) {
+	byLink := map[int64][]*viewer{}
+	h.mu.Lock()
+	for _, r := range h.rooms {
+		r.mu.Lock()
+		for v := range r.viewers {
+			if v.link != 0 {
+				byLink[v.link] = append(byLink[v.link], v)
+			}
+		}
+		r.mu.Unlock()
+	}
+	h.mu.Unlock()
+	if len(byLink) == 0 {
+		return
+	}
+	ids := make([]int64, 0, len(byLink))
+	for id := range byLink {
+		ids = append(ids, id)
+	}
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	revoked, err := revokedLinks(ctx, h.env.Pool, ids)
+	if err != nil {
+		h.env.Log.Warn("live: checking projector links failed", "err", err)
+		return
+	}
+	for id := range revoked {
+		for _, v := range byLink[id] {
+			v.kill(websocket.ClosePolicyViolation)
+		}
 	}
 }
 

@@ -259,11 +259,17 @@ func TestAccess(t *testing.T) {
 		if r := other.PostForm(t, fmt.Sprintf("/p/%s/links/%d/revoke", a.Slug, links[0].ID), url.Values{}); r.Status != 403 {
 			t.Fatalf("another dong revoking: %d", r.Status)
 		}
+		wall := mustDial(t, e.URL, a.ID, "", "t="+m)
+		read(t, wall, 10*time.Second)
 		if r := dong.PostForm(t, fmt.Sprintf("/p/%s/links/%d/revoke", a.Slug, links[0].ID), url.Values{}); r.Status != 303 {
 			t.Fatalf("revoke: %d %s", r.Status, r.Body)
 		}
 		if got := status("", "t="+m); got != 401 {
 			t.Fatalf("with a revoked link: %d", got)
+		}
+		wall.SetReadDeadline(time.Now().Add(10 * time.Second))
+		if _, _, err := wall.ReadMessage(); !websocket.IsCloseError(err, websocket.ClosePolicyViolation) {
+			t.Fatalf("a screen opened with a revoked link stays connected: %v", err)
 		}
 	})
 	t.Run("anyone once announced", func(t *testing.T) {

@@ -1,6 +1,7 @@
 package live
 
 import (
+	"context"
 	"net/url"
 	"time"
 
@@ -42,7 +43,7 @@ func (h *Hub) apiTally(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := h.mayView(c, a); err != nil {
+	if _, err := h.mayView(c, a); err != nil {
 		return err
 	}
 	t, err := h.Current(c.UserContext(), id)
@@ -75,7 +76,7 @@ func (h *Hub) projector(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := h.mayView(c, a); err != nil {
+	if _, err := h.mayView(c, a); err != nil {
 		if maeul.ErrorCode(err) == maeul.EUNAUTHORIZED && c.Query("t") == "" {
 			return c.Redirect("/login?next="+url.QueryEscape(c.Path()), fiber.StatusSeeOther)
 		}
@@ -201,6 +202,9 @@ func (h *Hub) revokeLink(c *fiber.Ctx) error {
 	if err := RevokeLink(c.UserContext(), h.env.Pool, a.ID, id); err != nil {
 		return err
 	}
+	// Screens opened with the link stop now here, and at the next resync
+	// on the other instances.
+	go h.cutRevoked(context.Background())
 	if web.WantsJSON(c) {
 		return c.SendStatus(fiber.StatusNoContent)
 	}

@@ -44,7 +44,8 @@ func (h *Hub) serveWS(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := h.mayView(c, a); err != nil {
+	link, err := h.mayView(c, a)
+	if err != nil {
 		return err
 	}
 	fc := c.Context()
@@ -63,7 +64,7 @@ func (h *Hub) serveWS(c *fiber.Ctx) error {
 	}
 	c.Status(fiber.StatusSwitchingProtocols)
 	fc.HijackSetNoResponse(true)
-	fc.Hijack(func(hc net.Conn) { h.accept(hc, r, id) })
+	fc.Hijack(func(hc net.Conn) { h.accept(hc, r, id, link) })
 	return nil
 }
 
@@ -81,7 +82,7 @@ func copyRequest(fc *fasthttp.RequestCtx) *http.Request {
 // joins the viewer to its room and returns, leaving the socket to the
 // viewer's reader and writer goroutines (the server keeps hijacked
 // connections open; see Routes).
-func (h *Hub) accept(hc net.Conn, r *http.Request, id int64) {
+func (h *Hub) accept(hc net.Conn, r *http.Request, id, link int64) {
 	raw := hc
 	if u, ok := hc.(interface{ UnsafeConn() net.Conn }); ok {
 		// Bypass fasthttp's pooled read buffer, which it recycles when
@@ -95,7 +96,7 @@ func (h *Hub) accept(hc net.Conn, r *http.Request, id int64) {
 		raw.Close()
 		return
 	}
-	v := &viewer{conn: conn, raw: raw, send: make(chan *websocket.PreparedMessage, QueueLen), done: make(chan struct{})}
+	v := &viewer{conn: conn, raw: raw, link: link, send: make(chan *websocket.PreparedMessage, QueueLen), done: make(chan struct{})}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if err := h.join(ctx, id, v); err != nil {
@@ -139,6 +140,8 @@ type viewer struct {
 	raw  net.Conn
 	send chan *websocket.PreparedMessage
 	room *room // guarded by Hub.mu
+	// link is the projector link the viewer came with (0: a host or public).
+	link int64
 	once sync.Once
 	done chan struct{}
 }
