@@ -304,8 +304,12 @@ func (rc *Recount) Print(w io.Writer, pb *PBFile) error {
 	bw := bufio.NewWriter(w)
 	desc := pb.Meta["description"]
 	fmt.Fprintf(bw, "%s\n", desc)
-	fmt.Fprintf(bw, "method %s · %d ballots · %d projects · budget %s · tie-break %s\n",
-		rc.Method, len(pb.Votes), len(pb.Projects), web.Group(rc.Budget), rc.TieBreak)
+	cur := pb.Meta["currency"]
+	if cur == "" {
+		cur = "KRW"
+	}
+	fmt.Fprintf(bw, "method %s · %d ballots · %d projects · budget %s %s · tie-break %s\n",
+		rc.Method, len(pb.Votes), len(pb.Projects), web.Group(rc.Budget), cur, rc.TieBreak)
 	fmt.Fprintf(bw, "%s\n\n", TieBreakRule("ko", rc.TieBreak))
 	fmt.Fprintf(bw, "%4s  %-12s %4s %8s %8s %12s %12s  %-8s  %s\n", "rank", "project", "no.", "votes", "points", "cost", "cumulative", "selected", "name / note")
 	var mismatches []string
@@ -320,7 +324,7 @@ func (rc *Recount) Print(w io.Writer, pb *PBFile) error {
 		}
 		fmt.Fprintf(bw, "%4d  %-12s %4d %8d %8d %12s %12s  %-8s  %s\n", r.Rank, p.ID, r.Number, r.Votes, r.Points,
 			web.Group(r.Cost), web.Group(r.Cumulative), sel, p.Name)
-		fmt.Fprintf(bw, "%4s  %s\n", "", Note("ko", rc.TieBreak, r))
+		fmt.Fprintf(bw, "%4s  %s\n", "", NoteIn("ko", rc.TieBreak, pb.Meta["currency"], r))
 		if p.Votes != nil && *p.Votes != r.Votes {
 			mismatches = append(mismatches, fmt.Sprintf("project %s: the file says %d votes, its VOTES count %d", p.ID, *p.Votes, r.Votes))
 		}

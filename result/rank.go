@@ -127,8 +127,16 @@ func Allocated(rs []Ranked) int64 {
 // Note is the one-line explanation of why r is or is not selected, in lang
 // ("ko" or "en"), e.g. "2순위, 누적 17,000,000원으로 한도 안 — 선정".
 func Note(lang, tieBreak string, r Ranked) string {
+	return NoteIn(lang, tieBreak, "KRW", r)
+}
+
+// NoteIn is Note with amounts in another currency (a Pabulib file's).
+func NoteIn(lang, tieBreak, currency string, r Ranked) string {
 	money := func(n int64) string {
-		if lang == "en" {
+		switch {
+		case currency != "KRW" && currency != "":
+			return web.Group(n) + " " + currency
+		case lang == "en":
 			return web.Group(n) + " won"
 		}
 		return web.Won(n)

@@ -152,9 +152,17 @@ var CSVHeader = []string{"연번", "사업명", "사업내용(위치)", "사업�
 	"자치구 담당부서", "서울시 담당부서", "자치단체경상보조(백만원)", "자치단체자본보조(백만원)", "실행부서", "비고"}
 
 func (r SubmissionRow) cells() []string {
+	cur, capital := r.splitMillion()
 	return []string{strconv.Itoa(r.Rank), r.Title, r.Location, r.Content, r.CostMillion, strconv.FormatInt(r.Cost, 10),
-		r.DistrictDepartment, r.CityDepartment, web.Million(r.CurrentSubsidy), web.Million(r.CapitalSubsidy),
-		r.ExecutingDepartment, r.Remarks}
+		r.DistrictDepartment, r.CityDepartment, cur, capital, r.ExecutingDepartment, r.Remarks}
+}
+
+// splitMillion is the 예산과목 split in 백만원; both empty when not given.
+func (r SubmissionRow) splitMillion() (string, string) {
+	if r.CurrentSubsidy == 0 && r.CapitalSubsidy == 0 {
+		return "", ""
+	}
+	return web.Million(r.CurrentSubsidy), web.Million(r.CapitalSubsidy)
 }
 
 // CSV writes the submission as UTF-8 with a byte-order mark (so Korean
@@ -282,9 +290,9 @@ func writeXLSX(title string, groups [][]*Submission, withPlace bool, sum string)
 	for _, g := range groups {
 		for _, s := range g {
 			for _, r := range s.Rows {
+				cur, capital := r.splitMillion()
 				vals := []any{r.Rank, r.Title, r.Location, r.Content, r.CostMillion, r.Cost,
-					r.DistrictDepartment, r.CityDepartment, web.Million(r.CurrentSubsidy), web.Million(r.CapitalSubsidy),
-					r.ExecutingDepartment, r.Remarks}
+					r.DistrictDepartment, r.CityDepartment, cur, capital, r.ExecutingDepartment, r.Remarks}
 				if withPlace {
 					vals = append([]any{s.District, s.Dong}, vals...)
 				}
