@@ -50,6 +50,10 @@ type Photo struct {
 // URL is where the photo is served.
 func (p Photo) URL() string { return "/photos/" + strconv.FormatInt(p.ID, 10) + ".jpg" }
 
+// photoSlots bounds the decodes running at once: a large photo takes up to
+// a few hundred megabytes while it is being scaled.
+var photoSlots = make(chan struct{}, 2)
+
 // ResizePhoto decodes a JPEG, PNG or GIF, scales it down to at most 800 px
 // wide (Catmull-Rom) and encodes it as a JPEG of quality 80; transparent
 // parts become white. Returns EINVALID if data is not such an image or has
@@ -62,6 +66,8 @@ func ResizePhoto(data []byte) (out []byte, w, h int, err error) {
 	if cfg.Width <= 0 || cfg.Height <= 0 || int64(cfg.Width)*int64(cfg.Height) > MaxPhotoPixels {
 		return nil, 0, 0, maeul.FieldErrorf(maeul.EINVALID, "photo", "photo.too_many_pixels")
 	}
+	photoSlots <- struct{}{}
+	defer func() { <-photoSlots }()
 	src, _, err := image.Decode(bytes.NewReader(data))
 	if err != nil {
 		return nil, 0, 0, maeul.FieldErrorf(maeul.EINVALID, "photo", "photo.bad_image")
@@ -72,12 +78,15 @@ func ResizePhoto(data []byte) (out []byte, w, h int, err error) {
 		h = max(1, int((int64(h)*PhotoMaxWidth+int64(w)/2)/int64(w)))
 		w = PhotoMaxWidth
 	}
-	dst := image.NewRGBA(image.Rect(0, 0, w, h))
-	draw.Draw(dst, dst.Bounds(), image.NewUniform(color.White), image.Point{}, draw.Src)
-	if w == b.Dx() && h == b.Dy() {
-		draw.Draw(dst, dst.Bounds(), src, b.Min, draw.Over)
-	} else {
-		draw.CatmullRom.Scale(dst, dst.Bounds(), src, b, draw.Over, nil)
+	// Flatten onto white first (JPEG has no transparency); scaling an
+	// *image.RGBA with draw.Src takes the scaler's fast path.
+	flat := image.NewRGBA(image.Rect(0, 0, b.Dx(), b.Dy()))
+	draw.Draw(flat, flat.Bounds(), image.NewUniform(color.White), image.Point{}, draw.Src)
+	draw.Draw(flat, flat.Bounds(), src, b.Min, draw.Over)
+	dst := flat
+	if w != b.Dx() || h != b.Dy() {
+		dst = image.NewRGBA(image.Rect(0, 0, w, h))
+		draw.CatmullRom.Scale(dst, dst.Bounds(), flat, flat.Bounds(), draw.Src, nil)
 	}
 	var buf bytes.Buffer
 	if err := jpeg.Encode(&buf, dst, &jpeg.Options{Quality: PhotoQuality}); err != nil {
