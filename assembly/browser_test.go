@@ -5,10 +5,13 @@ import (
 	"image/png"
 	"io"
 	"net/http"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
 	"maeul/account"
@@ -122,6 +125,43 @@ func TestBrowser(t *testing.T) {
 		}
 	})
 
+	t.Run("print", func(t *testing.T) {
+		costs := make([]int64, 10)
+		for i := range costs {
+			costs[i] = int64(i+1) * 1_500_000
+		}
+		ten, tgs := e.Fixture(t, servertest.FixtureOptions{Costs: costs})
+		fullAgenda(t, e, ten, tgs[0])
+		for _, g := range tgs[1:] {
+			e.DB.Pool.Exec(t.Context(), `UPDATE agendas SET title = '우리 동네 골목길 안전하게 밝히기 — 태양광 보안등과 안심 반사경 설치 ' || number WHERE id = $1`, g.ID)
+		}
+		if err := chromedp.Do(ctx, chromedp.Navigate(e.URL+"/a/"+ten.Slug+"/notice"), chromedp.WaitVisible("img.qr")); err != nil {
+			t.Fatal(err)
+		}
+		pdf, err := chromedp.Run(ctx, chromedp.PrintToPDF(chromedp.PDFPaper(chromedp.PaperA4), chromedp.PDFPreferCSSPageSize()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := pdfPages(pdf); n != 1 {
+			t.Errorf("the notice of ten agendas prints on %d A4 pages, want 1", n)
+		}
+		if err := chromedp.Do(ctx, chromedp.Navigate(e.URL+"/a/"+ten.Slug), chromedp.WaitVisible("#agenda-1-h")); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"}); err != nil {
+			t.Fatal(err)
+		}
+		defer chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: ""})
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`Array.from(document.querySelectorAll('form, .opinions, header.site')).every(function(el){return getComputedStyle(el).display === 'none'})`))
+		if err != nil || !ok {
+			t.Errorf("forms show in print (%v)", err)
+		}
+		avoid, err := chromedp.Run(ctx, chromedp.Evaluate[string](`getComputedStyle(document.querySelector('.booklet-agenda')).breakInside`))
+		if err != nil || avoid != "avoid" {
+			t.Errorf("agendas break-inside %q (%v)", avoid, err)
+		}
+	})
+
 	t.Run("320 px", func(t *testing.T) {
 		if err := chromedp.Do(ctx, chromedp.EmulateViewport(320, 800)); err != nil {
 			t.Fatal(err)
@@ -143,4 +183,22 @@ func TestBrowser(t *testing.T) {
 			}
 		}
 	})
+}
+
+var pdfCount = regexp.MustCompile(`/Type\s*/Pages\b[^>]*?/Count\s+(\d+)|/Count\s+(\d+)[^>]*?/Type\s*/Pages\b`)
+
+// pdfPages reads the page count of a PDF's page tree (Chromium writes it
+// uncompressed).
+func pdfPages(pdf []byte) int {
+	n := 0
+	for _, m := range pdfCount.FindAllSubmatch(pdf, -1) {
+		v := m[1]
+		if v == nil {
+			v = m[2]
+		}
+		if c, _ := strconv.Atoi(string(v)); c > n {
+			n = c
+		}
+	}
+	return n
 }
