@@ -238,7 +238,15 @@ func (s *Service) upload(c *fiber.Ctx) error {
 	}
 	if len(rowErrs) > 0 {
 		for _, re := range rowErrs {
-			p.RowErrors = append(p.RowErrors, p.T("council.row_error", re.Row, p.T(re.Key, re.Args...)))
+			args := make([]any, len(re.Args))
+			for i, a := range re.Args {
+				// A column's name is passed as its catalogue key.
+				if k, ok := a.(string); ok && strings.HasPrefix(k, "council.") && i18n.Default.Has(k) {
+					a = p.T(k)
+				}
+				args[i] = a
+			}
+			p.RowErrors = append(p.RowErrors, p.T("council.row_error", re.Row, p.T(re.Key, args...)))
 		}
 		p.FormError = p.T("council.errors")
 		c.Status(fiber.StatusUnprocessableEntity)

@@ -244,11 +244,12 @@ var headerAliases = map[string]string{
 	"성별":   "gender",
 	"출생연도": "birth", "출생년도": "birth", "생년": "birth",
 	"소속": "affiliation", "구분": "affiliation",
+	"name": "name", "gender": "gender", "sex": "gender", "birthyear": "birth", "born": "birth", "affiliation": "affiliation",
 }
 
 func normHeader(s string) string {
-	s = strings.TrimSpace(strings.TrimPrefix(s, "\uFEFF"))
-	return strings.ReplaceAll(s, " ", "")
+	s = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(s, "\uFEFF")))
+	return strings.NewReplacer(" ", "", "_", "", "-", "").Replace(s)
 }
 
 func parseRows(rows [][]string, planYear int) ([]Member, []RowError, error) {
@@ -271,7 +272,7 @@ func parseRows(rows [][]string, planYear int) ([]Member, []RowError, error) {
 		}
 	}
 	var errs []RowError
-	for _, need := range []struct{ col, label string }{{"name", "이름"}, {"gender", "성별"}, {"birth", "출생연도"}} {
+	for _, need := range []struct{ col, label string }{{"name", "council.col.name"}, {"gender", "council.col.gender"}, {"birth", "council.col.birth"}} {
 		if _, ok := col[need.col]; !ok {
 			errs = append(errs, RowError{Row: hdr + 1, Field: need.col, Key: "council.err.no_column", Args: []any{need.label}})
 		}
@@ -322,14 +323,14 @@ func parseRows(rows [][]string, planYear int) ([]Member, []RowError, error) {
 			m.BirthYear = y
 		}
 		a := cell(r, "affiliation")
-		switch strings.ReplaceAll(a, " ", "") {
-		case "주민자치위원", "주민자치위원회", "주민자치위":
+		switch strings.ToLower(strings.ReplaceAll(a, " ", "")) {
+		case "주민자치위원", "주민자치위원회", "주민자치위", "committee":
 			m.Affiliation = Committee
-		case "통장":
+		case "통장", "tong":
 			m.Affiliation = Tong
-		case "반장":
+		case "반장", "ban":
 			m.Affiliation = Ban
-		case "", "일반", "일반시민", "일반주민", "주민":
+		case "", "일반", "일반시민", "일반주민", "주민", "general", "resident":
 			m.Affiliation = General
 		default:
 			errs = append(errs, RowError{Row: rowNo, Field: "affiliation", Key: "council.err.affiliation", Args: []any{a}})

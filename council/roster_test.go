@@ -111,6 +111,12 @@ func TestParseFile(t *testing.T) {
 			t.Fatalf("%+v", ms)
 		}
 	})
+	t.Run("english column names and values", func(t *testing.T) {
+		ms, errs, err := ParseFile("list.csv", []byte("Name,Gender,Birth year,Affiliation\nKim,F,1990,tong\nLee,M,1950,\n"), year)
+		if err != nil || len(errs) > 0 || len(ms) != 2 || ms[0].Affiliation != Tong || ms[0].Gender != Female || ms[1].Affiliation != General {
+			t.Fatal(ms, errs, err)
+		}
+	})
 	t.Run("cp949", func(t *testing.T) {
 		enc, _ := korean.EUCKR.NewEncoder().Bytes([]byte("이름,성별,출생연도,소속\n홍길동,남,1980,반장\n"))
 		ms, errs, err := ParseFile("list.csv", enc, year)

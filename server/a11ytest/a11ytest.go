@@ -1,0 +1,530 @@
+// Package a11ytest checks pages for accessibility in a real headless
+// Chromium (a context from servertest.Browser): axe-core's WCAG 2.1 A/AA
+// rules, keyboard-only reach with a visible focus, reflow at 320 px, 200 %
+// zoom, 44 px touch targets, and an accessible name on every control as
+// Chromium's own accessibility tree computes it.
+//
+// axe-core comes from npm (package.json at the module root; ./test.sh runs
+// npm ci). A missing node_modules/axe-core fails the test with what to run.
+//
+// Each Check… navigates to the URL itself, so a test may call several of
+// them on one browser context in turn; they must not run in parallel on one
+// context.
+package a11ytest
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/chromedp/cdproto/accessibility"
+	"github.com/chromedp/cdproto/dom"
+	"github.com/chromedp/chromedp"
+)
+
+// Tags are the axe-core rule sets run: WCAG 2.0 and 2.1, levels A and AA.
+var Tags = []string{"wcag2a", "wcag2aa", "wcag21a", "wcag21aa"}
+
+// Violation is one axe-core rule broken on a page.
+type Violation struct {
+	ID      string `json:"id"`
+	Impact  string `json:"impact"`
+	Help    string `json:"help"`
+	HelpURL string `json:"helpUrl"`
+	Nodes   []struct {
+		Target  []string `json:"target"`
+		HTML    string   `json:"html"`
+		Summary string   `json:"summary"`
+	} `json:"nodes"`
+}
+
+// String lists the rule, its impact, the selectors and axe's help.
+func (v Violation) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s (%s): %s\n", v.ID, v.Impact, v.Help)
+	for _, n := range v.Nodes {
+		fmt.Fprintf(&b, "    at %s: %s\n", strings.Join(n.Target, " "), oneLine(n.Summary, 300))
+	}
+	return b.String()
+}
+
+var (
+	axeOnce sync.Once
+	axeSrc  string
+	axeErr  error
+)
+
+// axeSource reads node_modules/axe-core/axe.min.js from the module root.
+func axeSource() (string, error) {
+	axeOnce.Do(func() {
+		root, err := moduleRoot()
+		if err != nil {
+			axeErr = err
+			return
+		}
+		p := filepath.Join(root, "node_modules", "axe-core", "axe.min.js")
+		b, err := os.ReadFile(p)
+		if err != nil {
+			axeErr = fmt.Errorf("axe-core is missing (%v): run `npm ci` in %s (./test.sh does it)", err, root)
+			return
+		}
+		axeSrc = string(b)
+	})
+	return axeSrc, axeErr
+}
+
+// moduleRoot walks up from the working directory to go.mod.
+func moduleRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", fmt.Errorf("no go.mod above the working directory")
+		}
+		dir = parent
+	}
+}
+
+// Axe navigates to url, injects axe-core and returns the WCAG 2.1 A/AA
+// violations. Rules axe cannot decide ("incomplete") are not violations.
+func Axe(ctx context.Context, url string) ([]Violation, error) {
+	src, err := axeSource()
+	if err != nil {
+		return nil, err
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate(url)); err != nil {
+		return nil, fmt.Errorf("navigate %s: %w", url, err)
+	}
+	return AxeHere(ctx, src)
+}
+
+// AxeHere runs axe-core on the page the context shows now (for states
+// reached by clicking, e.g. a ballot's later steps). src may be "" to read
+// it from node_modules.
+func AxeHere(ctx context.Context, src string) ([]Violation, error) {
+	if src == "" {
+		var err error
+		if src, err = axeSource(); err != nil {
+			return nil, err
+		}
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](src+"\n;typeof axe === 'object'")); err != nil {
+		return nil, fmt.Errorf("inject axe-core: %w", err)
+	}
+	tags, _ := json.Marshal(Tags)
+	js := `axe.run(document, {runOnly: {type: 'tag', values: ` + string(tags) + `}, resultTypes: ['violations']})
+		.then(r => JSON.stringify(r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
+			nodes: v.nodes.map(n => ({target: n.target.map(String), html: n.html, summary: n.failureSummary}))}))))`
+	out, err := chromedp.Run(ctx, chromedp.Evaluate[string](js, chromedp.EvalAwaitPromise))
+	if err != nil {
+		return nil, fmt.Errorf("run axe-core: %w", err)
+	}
+	var vs []Violation
+	if err := json.Unmarshal([]byte(out), &vs); err != nil {
+		return nil, err
+	}
+	return vs, nil
+}
+
+// Check fails the test with every WCAG 2.1 A/AA violation axe-core finds
+// on url: the rule, its impact, the selectors and the help text.
+func Check(t testing.TB, ctx context.Context, url string) {
+	t.Helper()
+	vs, err := Axe(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	report(t, url, vs)
+}
+
+// CheckHere is Check on the page as it is now, without navigating.
+func CheckHere(t testing.TB, ctx context.Context, what string) {
+	t.Helper()
+	vs, err := AxeHere(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	report(t, what, vs)
+}
+
+func report(t testing.TB, what string, vs []Violation) {
+	t.Helper()
+	if len(vs) == 0 {
+		return
+	}
+	var b strings.Builder
+	for _, v := range vs {
+		b.WriteString("  " + v.String())
+	}
+	t.Errorf("%s: %d accessibility violation(s) of WCAG 2.1 A/AA:\n%s", what, len(vs), b.String())
+}
+
+// evalJSON evaluates a JS expression that returns JSON and decodes it.
+func evalJSON(ctx context.Context, js string, v any) error {
+	out, err := chromedp.Run(ctx, chromedp.Evaluate[string](js, chromedp.EvalAwaitPromise))
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal([]byte(out), v)
+}
+
+// interactiveJS marks every visible, enabled interactive element with
+// data-a11y (its index) and returns their descriptions.
+const interactiveJS = `(() => {
+  const sel = 'a[href], button, input:not([type=hidden]), select, textarea, summary, [tabindex]:not([tabindex="-1"])';
+  const out = [];
+  for (const el of document.querySelectorAll(sel)) {
+    if (el.disabled || el.closest('[inert]')) continue;
+    const cs = getComputedStyle(el);
+    if (cs.visibility === 'hidden' || cs.display === 'none' || el.getClientRects().length === 0) continue;
+    if (el.closest('details:not([open])') && el.tagName !== 'SUMMARY') continue;
+    el.dataset.a11y = String(out.length);
+    out.push({i: out.length, what: describe(el), radio: el.type === 'radio' ? (el.form ? el.form.id + '|' : '') + el.name : ''});
+  }
+  return JSON.stringify(out);
+  function describe(el) {
+    let s = el.tagName.toLowerCase();
+    if (el.id) s += '#' + el.id;
+    if (el.name) s += '[name=' + el.name + ']';
+    if (el.type && el.tagName === 'INPUT') s += '[type=' + el.type + ']';
+    const txt = (el.innerText || el.value || el.getAttribute('aria-label') || '').trim().replace(/\s+/g, ' ').slice(0, 40);
+    if (txt) s += ' "' + txt + '"';
+    return s;
+  }
+})()`
+
+// focusJS describes the focused element and whether its focus is visible:
+// an outline, a box shadow, or a changed border/background against the
+// unfocused look recorded in data-a11y-look.
+const focusJS = `(() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return JSON.stringify({i: -1});
+  const cs = getComputedStyle(el);
+  const outline = cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) > 0;
+  const shadow = cs.boxShadow && cs.boxShadow !== 'none';
+  return JSON.stringify({i: el.dataset.a11y === undefined ? -2 : Number(el.dataset.a11y), visible: !!(outline || shadow),
+    what: el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + (el.name ? '[name=' + el.name + ']' : '')});
+})()`
+
+// CheckKeyboard presses Tab through url and fails unless every visible,
+// enabled interactive element is reached (one radio per group is enough:
+// arrow keys move inside a group) and each shows a visible focus indicator.
+func CheckKeyboard(t testing.TB, ctx context.Context, url string) {
+	t.Helper()
+	if err := chromedp.Do(ctx, chromedp.Navigate(url)); err != nil {
+		t.Fatal(err)
+	}
+	var els []struct {
+		I     int    `json:"i"`
+		What  string `json:"what"`
+		Radio string `json:"radio"`
+	}
+	if err := evalJSON(ctx, interactiveJS, &els); err != nil {
+		t.Fatal(err)
+	}
+	reached := map[int]bool{}
+	noFocus := map[string]bool{}
+	for step := 0; step < len(els)+3; step++ {
+		if err := chromedp.Do(ctx, chromedp.KeyEvent("\t")); err != nil {
+			t.Fatal(err)
+		}
+		var f struct {
+			I       int    `json:"i"`
+			Visible bool   `json:"visible"`
+			What    string `json:"what"`
+		}
+		if err := evalJSON(ctx, focusJS, &f); err != nil {
+			t.Fatal(err)
+		}
+		if f.I >= 0 {
+			reached[f.I] = true
+			if !f.Visible {
+				noFocus[els[f.I].What] = true
+			}
+		}
+	}
+	groups := map[string]bool{}
+	for _, e := range els {
+		if e.Radio != "" && reached[e.I] {
+			groups[e.Radio] = true
+		}
+	}
+	var missed []string
+	for _, e := range els {
+		if !reached[e.I] && !(e.Radio != "" && groups[e.Radio]) {
+			missed = append(missed, e.What)
+		}
+	}
+	if len(missed) > 0 {
+		t.Errorf("%s: Tab does not reach %d control(s): %s", url, len(missed), strings.Join(missed, "; "))
+	}
+	if len(noFocus) > 0 {
+		t.Errorf("%s: no visible focus on: %s", url, strings.Join(keys(noFocus), "; "))
+	}
+}
+
+// TabTo presses Tab until the focused element matches the CSS selector,
+// at most max times, as a keyboard-only user would. It returns an error
+// naming what had the focus if the selector is never reached.
+func TabTo(ctx context.Context, selector string, max int) error {
+	sel, _ := json.Marshal(selector)
+	js := `(() => { const el = document.activeElement; return !!el && el.matches(` + string(sel) + `); })()`
+	last := ""
+	for i := 0; i < max; i++ {
+		if err := chromedp.Do(ctx, chromedp.KeyEvent("\t")); err != nil {
+			return err
+		}
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](js))
+		if err != nil {
+			return err
+		}
+		if ok {
+			return nil
+		}
+		last, _ = chromedp.Run(ctx, chromedp.Evaluate[string](`(() => { const el = document.activeElement; return el ? el.outerHTML.slice(0, 120) : ''; })()`))
+	}
+	return fmt.Errorf("%d Tab presses did not reach %s (focus ended on %s)", max, selector, last)
+}
+
+// overflowJS reports horizontal overflow of the page and content cut off:
+// elements reaching past the viewport (outside a scrolling container) and
+// clipped boxes whose content is larger than the box.
+const overflowJS = `(() => {
+  const de = document.documentElement, vw = de.clientWidth;
+  const out = {scrollWidth: de.scrollWidth, clientWidth: vw, outside: [], clipped: []};
+  const scroller = el => { for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+    const o = getComputedStyle(p).overflowX; if (o === 'auto' || o === 'scroll') return true; } return false; };
+  const name = el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + (el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\s+/).join('.') : '');
+  for (const el of document.body.querySelectorAll('*')) {
+    const cs = getComputedStyle(el);
+    if (cs.display === 'none' || cs.visibility === 'hidden' || cs.position === 'fixed') continue;
+    const r = el.getBoundingClientRect();
+    if (r.width <= 1 || r.height <= 1) continue;            // visually hidden helpers
+    if (r.right < 0 || r.left < -1000) continue;              // parked off-screen (skip link)
+    if (r.right > vw + 1 && !scroller(el) && out.outside.length < 8) out.outside.push(name(el) + ' right=' + Math.round(r.right));
+    const clips = ['hidden', 'clip'].includes(cs.overflowX) || ['hidden', 'clip'].includes(cs.overflowY);
+    if (clips && el.childElementCount + el.textContent.trim().length > 0 &&
+        (el.scrollWidth > el.clientWidth + 2 || el.scrollHeight > el.clientHeight + 2) && out.clipped.length < 8)
+      out.clipped.push(name(el) + ' ' + el.scrollWidth + 'x' + el.scrollHeight + ' in ' + el.clientWidth + 'x' + el.clientHeight);
+  }
+  return JSON.stringify(out);
+})()`
+
+type overflow struct {
+	ScrollWidth int      `json:"scrollWidth"`
+	ClientWidth int      `json:"clientWidth"`
+	Outside     []string `json:"outside"`
+	Clipped     []string `json:"clipped"`
+}
+
+func checkOverflow(t testing.TB, ctx context.Context, what string) {
+	t.Helper()
+	var o overflow
+	if err := evalJSON(ctx, overflowJS, &o); err != nil {
+		t.Fatal(err)
+	}
+	if o.ScrollWidth > o.ClientWidth || len(o.Outside) > 0 {
+		t.Errorf("%s: content wider than the screen (scrollWidth %d > %d): %s", what, o.ScrollWidth, o.ClientWidth, strings.Join(o.Outside, "; "))
+	}
+	if len(o.Clipped) > 0 {
+		t.Errorf("%s: content cut off: %s", what, strings.Join(o.Clipped, "; "))
+	}
+}
+
+// CheckReflow loads url 320 CSS px wide (WCAG 1.4.10) and fails on
+// horizontal scrolling of the page or content cut off. Tables inside a
+// scrolling wrapper may scroll on their own.
+func CheckReflow(t testing.TB, ctx context.Context, url string) {
+	t.Helper()
+	defer chromedp.Do(ctx, chromedp.EmulateReset())
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(320, 640), chromedp.Navigate(url)); err != nil {
+		t.Fatal(err)
+	}
+	checkOverflow(t, ctx, url+" at 320 px")
+}
+
+// CheckZoom loads url at 200 % (WCAG 1.4.4): a 640 CSS px viewport (a
+// 1280 px window zoomed to 200 %) with the root font size doubled on top,
+// and fails on horizontal scrolling or content cut off.
+func CheckZoom(t testing.TB, ctx context.Context, url string) {
+	t.Helper()
+	defer chromedp.Do(ctx, chromedp.EmulateReset())
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(640, 720), chromedp.Navigate(url)); err != nil {
+		t.Fatal(err)
+	}
+	js := `(() => { const de = document.documentElement; de.style.fontSize = (parseFloat(getComputedStyle(de).fontSize) * 2) + 'px';
+		return new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true)))); })()`
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](js, chromedp.EvalAwaitPromise)); err != nil {
+		t.Fatal(err)
+	}
+	checkOverflow(t, ctx, url+" at 200 % zoom")
+}
+
+// MinTarget is the smallest touch target, in CSS px, on each side.
+const MinTarget = 44
+
+// targetsJS measures buttons, form controls, button-like links and menu
+// links. A checkbox or radio counts with its label (the label is the
+// target). Links inside running text are exempt (WCAG 2.5.8 inline).
+const targetsJS = `(() => {
+  const out = [];
+  const sel = 'button, input:not([type=hidden]), select, textarea, a.btn, nav a, [role=button]';
+  for (const el of document.querySelectorAll(sel)) {
+    const cs = getComputedStyle(el);
+    if (cs.display === 'none' || cs.visibility === 'hidden' || el.getClientRects().length === 0) continue;
+    let r = el.getBoundingClientRect();
+    if (r.right < 0 || r.left < -1000) continue;
+    if (el.type === 'checkbox' || el.type === 'radio') {
+      const l = el.closest('label') || (el.id && document.querySelector('label[for="' + CSS.escape(el.id) + '"]'));
+      if (l) r = l.getBoundingClientRect();
+    }
+    if (r.width < MIN - 0.5 || r.height < MIN - 0.5)
+      out.push(el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + (el.name ? '[name=' + el.name + ']' : '') +
+        ' "' + (el.innerText || el.value || '').trim().slice(0, 30) + '" ' + Math.round(r.width) + 'x' + Math.round(r.height));
+  }
+  return JSON.stringify(out);
+})()`
+
+// CheckTouchTargets loads url at phone width (360 px) and fails on a
+// control smaller than 44×44 CSS px.
+func CheckTouchTargets(t testing.TB, ctx context.Context, url string) {
+	t.Helper()
+	defer chromedp.Do(ctx, chromedp.EmulateReset())
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(360, 740), chromedp.Navigate(url)); err != nil {
+		t.Fatal(err)
+	}
+	var small []string
+	if err := evalJSON(ctx, strings.Replace(targetsJS, "MIN", fmt.Sprint(MinTarget), -1), &small); err != nil {
+		t.Fatal(err)
+	}
+	if len(small) > 0 {
+		t.Errorf("%s: touch targets under %d px: %s", url, MinTarget, strings.Join(small, "; "))
+	}
+}
+
+// controlRoles are the roles that must have an accessible name.
+var controlRoles = map[string]bool{"button": true, "checkbox": true, "combobox": true, "listbox": true, "menuitem": true,
+	"radio": true, "searchbox": true, "slider": true, "spinbutton": true, "switch": true, "textbox": true, "link": true, "tab": true}
+
+// CheckNames loads url and fails on a control whose accessible name, as
+// Chromium's accessibility tree (what a screen reader reads) computes it, is
+// empty.
+func CheckNames(t testing.TB, ctx context.Context, url string) {
+	t.Helper()
+	if err := chromedp.Do(ctx, chromedp.Navigate(url)); err != nil {
+		t.Fatal(err)
+	}
+	tree, err := chromedp.Call(ctx, accessibility.GetFullAXTree, accessibility.GetFullAXTreeParams{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var nameless []string
+	checked := 0
+	for _, n := range tree.Nodes {
+		if n.Ignored || n.Role == nil {
+			continue
+		}
+		role := axString(n.Role)
+		if !controlRoles[role] {
+			continue
+		}
+		checked++
+		if n.Name != nil && strings.TrimSpace(axString(n.Name)) != "" {
+			continue
+		}
+		what := role
+		if n.BackendDOMNodeID != 0 {
+			if d, err := chromedp.Call(ctx, dom.DescribeNode, dom.DescribeNodeParams{BackendNodeID: n.BackendDOMNodeID}); err == nil && d.Node != nil {
+				what += " <" + strings.ToLower(d.Node.NodeName) + " " + strings.Join(d.Node.Attributes, " ") + ">"
+			}
+		}
+		nameless = append(nameless, what)
+	}
+	if len(nameless) > 0 {
+		t.Errorf("%s: %d control(s) without an accessible name: %s", url, len(nameless), strings.Join(nameless, "; "))
+	}
+	_ = checked
+}
+
+func axString(v *accessibility.Value) string {
+	if v == nil || len(v.Value) == 0 {
+		return ""
+	}
+	var s string
+	if err := json.Unmarshal([]byte(v.Value), &s); err != nil {
+		return strings.Trim(string(v.Value), `"`)
+	}
+	return s
+}
+
+// A check is one of the checks above, by name.
+type NamedCheck struct {
+	Name string
+	Run  func(t testing.TB, ctx context.Context, url string)
+}
+
+// Checks are every check, in the order CheckAll runs them.
+var Checks = []NamedCheck{
+	{"axe", Check},
+	{"keyboard", CheckKeyboard},
+	{"names", CheckNames},
+	{"320px", CheckReflow},
+	{"zoom200", CheckZoom},
+	{"touch", CheckTouchTargets},
+}
+
+// CheckAll runs every check on url as named subtests.
+func CheckAll(t *testing.T, ctx context.Context, url string) {
+	t.Helper()
+	for _, c := range Checks {
+		t.Run(c.Name, func(t *testing.T) { c.Run(t, ctx, url) })
+	}
+}
+
+// Collect runs check with a testing.TB that collects the failures it
+// reports instead of failing t, and returns them. It is for a known fault
+// that is routed to its owner: the test shows it without turning red. A
+// Fatal (the browser or the page could not be reached) still fails t.
+func Collect(t testing.TB, check func(tb testing.TB)) []string {
+	c := &collector{TB: t}
+	check(c)
+	return c.msgs
+}
+
+type collector struct {
+	testing.TB
+	msgs []string
+}
+
+func (c *collector) Helper()                      {}
+func (c *collector) Errorf(f string, args ...any) { c.msgs = append(c.msgs, fmt.Sprintf(f, args...)) }
+func (c *collector) Error(args ...any)            { c.msgs = append(c.msgs, fmt.Sprint(args...)) }
+func (c *collector) Fail()                        { c.msgs = append(c.msgs, "failed") }
+func (c *collector) Failed() bool                 { return len(c.msgs) > 0 }
+
+func keys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}
+
+func oneLine(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) > n {
+		s = s[:n] + "…"
+	}
+	return s
+}

@@ -1,0 +1,67 @@
+package a11ytest
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"maeul/database/dbtest"
+	"maeul/server/servertest"
+)
+
+func TestMain(m *testing.M) { dbtest.Main(m) }
+
+const good = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
+<title>Good</title><style>body{font:18px/1.5 sans-serif;margin:0}main{padding:1rem}
+button,input{min-height:48px;min-width:48px;font:inherit}button:focus-visible,input:focus-visible{outline:3px solid #000}</style></head>
+<body><main><h1>Good page</h1><form><label for="n">Name</label><input id="n" name="n"><button type="submit">Send</button></form></main></body></html>`
+
+const bad = `<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
+<title>Bad</title><style>body{margin:0}button:focus{outline:none}.wide{width:900px;background:#eee}
+.clip{height:20px;overflow:hidden}p.low{color:#bbb;background:#fff}</style></head>
+<body><img src="/x.png"><p class="low">Low contrast text</p><input id="nolabel" name="q">
+<button id="tiny" style="padding:0;font-size:10px">x</button><a id="unreachable" href="/" tabindex="-1">Home</a>
+<div class="wide">wide content</div><div class="clip">line one<br>line two<br>line three</div></body></html>`
+
+func TestChecksFindKnownFaults(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		switch r.URL.Path {
+		case "/good":
+			fmt.Fprint(w, good)
+		case "/bad":
+			fmt.Fprint(w, bad)
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer srv.Close()
+	ctx := servertest.Browser(t)
+	cases := []struct {
+		name  string
+		check func(testing.TB, string)
+		want  []string
+	}{
+		{"axe", func(tb testing.TB, u string) { Check(tb, ctx, u) }, []string{"image-alt", "label", "html-has-lang", "color-contrast", "#nolabel"}},
+		{"keyboard", func(tb testing.TB, u string) { CheckKeyboard(tb, ctx, u) }, []string{"Tab does not reach", "a#unreachable", "no visible focus", "button#tiny"}},
+		{"names", func(tb testing.TB, u string) { CheckNames(tb, ctx, u) }, []string{"without an accessible name", "textbox", "nolabel"}},
+		{"reflow", func(tb testing.TB, u string) { CheckReflow(tb, ctx, u) }, []string{"wider than the screen", "div.wide", "cut off", "div.clip"}},
+		{"zoom", func(tb testing.TB, u string) { CheckZoom(tb, ctx, u) }, []string{"at 200 % zoom", "div.wide"}},
+		{"touch", func(tb testing.TB, u string) { CheckTouchTargets(tb, ctx, u) }, []string{"touch targets under 44 px", "button#tiny"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if msgs := Collect(t, func(tb testing.TB) { c.check(tb, srv.URL+"/good") }); len(msgs) > 0 {
+				t.Errorf("the good page fails:\n%s", strings.Join(msgs, "\n"))
+			}
+			got := strings.Join(Collect(t, func(tb testing.TB) { c.check(tb, srv.URL+"/bad") }), "\n")
+			for _, w := range c.want {
+				if !strings.Contains(got, w) {
+					t.Errorf("the bad page's report lacks %q:\n%s", w, got)
+				}
+			}
+		})
+	}
+}
