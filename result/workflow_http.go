@@ -451,6 +451,9 @@ func (s *Service) districtPage(c *fiber.Ctx) error {
 	district := u.District
 	if u.Role == account.RoleCity {
 		district = c.Query("district")
+		if district == "" {
+			return c.Redirect("/host/city", fiber.StatusSeeOther)
+		}
 	}
 	if err := readableDistrict(u, district); err != nil {
 		return err
