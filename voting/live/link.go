@@ -107,7 +107,8 @@ func (h *Hub) mayView(c *fiber.Ctx, a *assembly.Assembly) (int64, error) {
 		return 0, nil
 	}
 	if tok := c.Query("t"); tok != "" {
-		if err := h.linkLimit.Check(web.ClientKey(c)); err != nil {
+		key := web.ClientKey(c)
+		if err := h.linkBlocked(key); err != nil {
 			return 0, err
 		}
 		id, err := LinkValid(c.UserContext(), h.env.Pool, a.ID, tok)
@@ -116,6 +117,9 @@ func (h *Hub) mayView(c *fiber.Ctx, a *assembly.Assembly) (int64, error) {
 		}
 		if id != 0 {
 			return id, nil
+		}
+		if err := h.linkFailed(key); err != nil {
+			return 0, err
 		}
 		if a.State != assembly.StateAnnounced {
 			return 0, maeul.Errorf(maeul.EUNAUTHORIZED, "projector.bad_link")
@@ -128,4 +132,42 @@ func (h *Hub) mayView(c *fiber.Ctx, a *assembly.Assembly) (int64, error) {
 		return 0, account.Forbid()
 	}
 	return 0, maeul.Errorf(maeul.EUNAUTHORIZED, "error.unauthorized")
+}
+
+// linkBlocked refuses a client that has failed too many link tokens
+// lately. Only failures count, so a wall (or a hall of phones behind one
+// address) may reconnect as often as it needs.
+func (h *Hub) linkBlocked(key string) error {
+	h.blockMu.Lock()
+	defer h.blockMu.Unlock()
+	until, ok := h.blocked[key]
+	if !ok {
+		return nil
+	}
+	if wait := time.Until(until); wait > 0 {
+		e := maeul.Errorf(maeul.ETOOMANY, "error.too_many")
+		e.RetryAfter = int(wait/time.Second) + 1
+		return e
+	}
+	delete(h.blocked, key)
+	return nil
+}
+
+// linkFailed counts a wrong link token; past the budget the client is
+// blocked until its bucket refills.
+func (h *Hub) linkFailed(key string) error {
+	err := h.linkLimit.Check(key)
+	if e, ok := err.(*maeul.Error); ok {
+		h.blockMu.Lock()
+		if len(h.blocked) > 10_000 {
+			for k, t := range h.blocked {
+				if time.Now().After(t) {
+					delete(h.blocked, k)
+				}
+			}
+		}
+		h.blocked[key] = time.Now().Add(time.Duration(e.RetryAfter) * time.Second)
+		h.blockMu.Unlock()
+	}
+	return err
 }

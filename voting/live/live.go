@@ -52,8 +52,11 @@ type Hub struct {
 	vote *voting.Service
 	// instance tags this process's notifications so it ignores its own.
 	instance string
-	// linkLimit slows down guessing projector link tokens.
+	// linkLimit slows down guessing projector link tokens: failures per
+	// client address; blocked holds who is over it, until when.
 	linkLimit *web.Limiter
+	blockMu   sync.Mutex
+	blocked   map[string]time.Time
 
 	mu     sync.Mutex
 	rooms  map[int64]*room
@@ -61,6 +64,9 @@ type Hub struct {
 	remote map[int64]bool // changed elsewhere (or resync): recount only
 	closed bool
 	wake   chan struct{}
+	// tell holds the ids the notifier still has to announce.
+	tell     map[int64]bool
+	tellWake chan struct{}
 }
 
 // room is the viewers of one assembly and the last message they were sent.
@@ -80,9 +86,9 @@ type room struct {
 
 // NewHub returns a hub; Run starts its work.
 func NewHub(env *web.Env, vote *voting.Service) *Hub {
-	return &Hub{env: env, vote: vote, instance: web.NewID(6), linkLimit: web.NewLimiter(30, 2*time.Second),
+	return &Hub{env: env, vote: vote, instance: web.NewID(6), linkLimit: web.NewLimiter(20, 3*time.Second), blocked: map[string]time.Time{},
 		rooms: map[int64]*room{}, local: map[int64]bool{}, remote: map[int64]bool{},
-		wake: make(chan struct{}, 1)}
+		wake: make(chan struct{}, 1), tell: map[int64]bool{}, tellWake: make(chan struct{}, 1)}
 }
 
 // Changed marks an assembly's tally as changed; viewers here and on the
@@ -115,8 +121,9 @@ func (h *Hub) poke() {
 // ends. It returns nil when ctx ends.
 func (h *Hub) Run(ctx context.Context) error {
 	var wg sync.WaitGroup
-	wg.Add(1)
+	wg.Add(2)
 	go func() { defer wg.Done(); h.listen(ctx) }()
+	go func() { defer wg.Done(); h.notifier(ctx) }()
 	defer wg.Wait()
 
 	resync := time.NewTicker(ResyncEvery)
@@ -165,9 +172,15 @@ func (h *Hub) flush(ctx context.Context) {
 			rooms = append(rooms, r)
 		}
 	}
+	for id := range local {
+		h.tell[id] = true
+	}
 	h.mu.Unlock()
 	if len(local) > 0 {
-		h.notify(ctx, local)
+		select {
+		case h.tellWake <- struct{}{}:
+		default:
+		}
 	}
 	for _, r := range rooms {
 		if err := h.refresh(ctx, r); err != nil && ctx.Err() == nil {
@@ -176,8 +189,29 @@ func (h *Hub) flush(ctx context.Context) {
 	}
 }
 
-// notify tells the other instances which assemblies changed: one
-// notification per flush, after the ballots committed.
+// notifier tells the other instances which assemblies changed, on its own
+// connection and goroutine: a NOTIFY commits (and waits for its WAL flush),
+// which must not hold up the local viewers. Ids that change meanwhile are
+// gathered into the next notification.
+func (h *Hub) notifier(ctx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-h.tellWake:
+		}
+		h.mu.Lock()
+		ids := h.tell
+		h.tell = map[int64]bool{}
+		h.mu.Unlock()
+		if len(ids) > 0 {
+			h.notify(ctx, ids)
+		}
+	}
+}
+
+// notify sends the changed ids as one notification (more if they do not
+// fit in one payload), after the ballots committed.
 func (h *Hub) notify(ctx context.Context, ids map[int64]bool) {
 	var b strings.Builder
 	b.WriteString(h.instance)
