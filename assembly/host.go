@@ -712,7 +712,7 @@ func (s *Service) hostSaveAgenda(c *fiber.Ctx) error {
 			return c.Redirect("/host/assemblies/"+a.IDString()+"?done=agenda_saved", fiber.StatusSeeOther)
 		}
 		if maeul.ErrorCode(err) == maeul.ECONFLICT {
-			f.Errs["title"] = web.Message(f.lang, err.(*maeul.Error))
+			f.Errs["title"] = web.Message(f.lang, web.Normalize(err))
 			c.Status(fiber.StatusConflict)
 			return s.Env.Views.Render(c, "assembly/host_form", s.agendaFormPage(c, a, g, f))
 		}
@@ -731,7 +731,7 @@ func (s *Service) hostDeleteAgenda(c *fiber.Ctx) error {
 	}
 	if err := s.DeleteAgenda(c.UserContext(), a.ID, g.ID); err != nil {
 		if maeul.ErrorCode(err) == maeul.ECONFLICT {
-			return s.renderOverview(c, a, web.Message(web.Lang(c), err.(*maeul.Error)))
+			return s.renderOverview(c, a, web.Message(web.Lang(c), web.Normalize(err)))
 		}
 		return err
 	}
@@ -749,7 +749,7 @@ func (s *Service) hostMoveAgenda(c *fiber.Ctx) error {
 	}
 	if err := s.MoveAgenda(c.UserContext(), a.ID, g.ID, delta); err != nil {
 		if maeul.ErrorCode(err) == maeul.ECONFLICT {
-			return s.renderOverview(c, a, web.Message(web.Lang(c), err.(*maeul.Error)))
+			return s.renderOverview(c, a, web.Message(web.Lang(c), web.Normalize(err)))
 		}
 		return err
 	}
