@@ -6,6 +6,7 @@ package result
 
 import (
 	"context"
+	"fmt"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -298,7 +299,7 @@ func (s *Service) Announce(ctx context.Context, id int64, u *account.User) (*Res
 		return nil, err
 	}
 	if err := audit(ctx, tx, u, a.District, a.Dong, &a.ID, "announce",
-		"ballots="+strconv.FormatInt(r.Ballots, 10)+" allocated="+strconv.FormatInt(r.Allocated, 10)+" sha256="+r.SHA256); err != nil {
+		fmt.Sprintf("투표 %s표, 선정 %s원, sha256=%s", web.Group(r.Ballots), web.Group(r.Allocated), r.SHA256)); err != nil {
 		return nil, err
 	}
 	if err := tx.Commit(ctx); err != nil {
