@@ -1,0 +1,121 @@
+package voting_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/chromedp"
+
+	"maeul/assembly"
+	"maeul/server/servertest"
+)
+
+// A resident scans a printed card's QR on a 320 px phone, votes and sees
+// the receipt; the ballot's script counts and stops extra choices.
+func TestBrowserVoteFromCard(t *testing.T) {
+	v := setup(t, servertest.FixtureOptions{MaxChoices: 2}, true)
+	sheet := printCards(t, v, 8, "onsite")
+	url := decodeQR(t, qrImgRe.FindAllStringSubmatch(sheet, -1)[0][1])
+	ctx := servertest.Browser(t)
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(320, 800), chromedp.Navigate(url), chromedp.WaitVisible("#ballot-form")); err != nil {
+		t.Fatal(err)
+	}
+	wide, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
+	if err != nil || wide > 320 {
+		t.Fatalf("the ballot is %d px wide at 320 px (%v)", wide, err)
+	}
+	small, err := chromedp.Run(ctx, chromedp.Evaluate[int](`Array.from(document.querySelectorAll('.choice-box, button')).filter(function(e){return e.getBoundingClientRect().height < 44}).length`))
+	if err != nil || small != 0 {
+		t.Fatalf("%d touch targets are smaller than 44 px (%v)", small, err)
+	}
+	ids := v.ids(0, 1, 2)
+	if err := chromedp.Do(ctx, chromedp.Click("#c-"+ids[0]), chromedp.Click("#c-"+ids[1])); err != nil {
+		t.Fatal(err)
+	}
+	count, err := chromedp.Run(ctx, chromedp.Text("#count-text"))
+	if err != nil || !strings.Contains(count, "2 / 2") {
+		t.Fatalf("running count %q (%v)", count, err)
+	}
+	disabled, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.getElementById("c-`+ids[2]+`").disabled`))
+	if err != nil || !disabled {
+		t.Fatalf("a third choice is still possible with two allowed (%v)", err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Click(`#ballot-form button[type=submit]`), chromedp.WaitVisible("#cast"),
+		chromedp.Click("#cast"), chromedp.WaitVisible("#receipt")); err != nil {
+		t.Fatal(err)
+	}
+	receipt, err := chromedp.Run(ctx, chromedp.Text("#receipt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	title, _ := chromedp.Run(ctx, chromedp.Text("#receipt-title"))
+	if !strings.Contains(title, "투표가 접수되었습니다") {
+		t.Fatalf("receipt page title %q", title)
+	}
+	if v.count(t, `SELECT count(*) FROM ballots WHERE receipt = $1`, strings.TrimSpace(receipt)) != 1 {
+		t.Fatalf("receipt %q is not stored", receipt)
+	}
+	// The same card again says it was used.
+	if err := chromedp.Do(ctx, chromedp.Navigate(url), chromedp.WaitVisible("#stop-title")); err != nil {
+		t.Fatal(err)
+	}
+	if s, _ := chromedp.Run(ctx, chromedp.Text("#stop-title")); !strings.Contains(s, "이미 사용된 코드입니다") {
+		t.Fatalf("used card: %q", s)
+	}
+}
+
+// With JavaScript switched off, a resident types the code from the venue
+// QR page and votes through plain forms.
+func TestBrowserVoteWithoutJavaScript(t *testing.T) {
+	v := setup(t, servertest.FixtureOptions{Method: assembly.MethodBudget, BudgetCap: 20_000_000}, true)
+	codes := v.codes(t, 1, "onsite")
+	ctx := servertest.Browser(t)
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(320, 800)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
+		t.Fatal(err)
+	}
+	step := func(name string, a ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(ctx, a...); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+	}
+	step("navigate", chromedp.Navigate(v.e.URL+"/v/"+v.a.Slug))
+	step("wait", chromedp.WaitVisible("#code"))
+	step("keys", chromedp.SendKeys("#code", strings.ToLower(codes[0].Short)))
+	step("click", chromedp.Click(`form button[type=submit]`))
+	step("form", chromedp.WaitVisible("#ballot-form"))
+	// The script did not run: the running total stays hidden.
+	hidden, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.getElementById("tally-bar").hidden`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !hidden {
+		t.Fatal("the script ran although JavaScript is off")
+	}
+	ids := v.ids(0, 1, 2)
+	// Over the cap first: the server says so.
+	if err := chromedp.Do(ctx, chromedp.Click("#c-"+ids[1]), chromedp.Click("#c-"+ids[2]), chromedp.Click("#c-"+ids[0]),
+		chromedp.Click(`#ballot-form button[type=submit]`), chromedp.WaitVisible("#choose-error")); err != nil {
+		t.Fatal(err)
+	}
+	if msg, _ := chromedp.Run(ctx, chromedp.Text("#choose-error")); !strings.Contains(msg, "한도액") {
+		t.Fatalf("over-budget message %q", msg)
+	}
+	if err := chromedp.Do(ctx, chromedp.Click("#c-"+ids[2]), chromedp.Click(`#ballot-form button[type=submit]`),
+		chromedp.WaitVisible("#cast"), chromedp.Click("#cast"), chromedp.WaitVisible("#receipt")); err != nil {
+		t.Fatal(err)
+	}
+	receipt, _ := chromedp.Run(ctx, chromedp.Text("#receipt"))
+	if v.count(t, `SELECT count(*) FROM ballots WHERE receipt = $1`, strings.TrimSpace(receipt)) != 1 {
+		t.Fatalf("receipt %q is not stored", receipt)
+	}
+	var got string
+	v.e.DB.Pool.QueryRow(t.Context(), `SELECT string_agg(agenda_id::text, ',' ORDER BY position) FROM ballot_choices WHERE assembly_id = $1`, v.a.ID).Scan(&got)
+	if got != ids[0]+","+ids[1] {
+		t.Fatalf("stored %s", got)
+	}
+}
