@@ -259,7 +259,7 @@ func (s *Service) UpdateAssembly(ctx context.Context, id int64, in AssemblyInput
 // district) and a dong ("" = every dong of it).
 type Scope struct{ District, Dong string }
 
-// ListAssemblies returns the assemblies in scope, the coming ones first.
+// ListAssemblies returns the assemblies in scope, the latest first (at most 500).
 // Rehearsal copies are left out: they are reached from the real assembly.
 func (s *Service) ListAssemblies(ctx context.Context, sc Scope) ([]*Assembly, error) {
 	rows, _ := s.Env.Pool.Query(ctx, `SELECT `+assemblyColumns+` FROM assemblies
