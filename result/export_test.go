@@ -218,6 +218,9 @@ func TestPabulibRecount(t *testing.T) {
 			}
 			var res apiResult
 			e.Do(t, "GET", fmt.Sprintf("/api/v1/assemblies/%d/results", a.ID), "", nil).JSON(t, &res)
+			for _, l := range []string{"ko", "en"} {
+				clean(t, "results page ("+a.Method+", "+l+")", e.Do(t, "GET", "/r/"+a.Slug+"?lang="+l, "", nil).Body)
+			}
 			r := e.Do(t, "GET", fmt.Sprintf("/api/v1/assemblies/%d/ballots.pb", a.ID), "", nil)
 			if r.Status != 200 {
 				t.Fatalf("ballots.pb: %d %s", r.Status, r.Body)

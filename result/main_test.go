@@ -1,6 +1,7 @@
 package result_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"sync/atomic"
@@ -102,4 +103,15 @@ func hosts(t *testing.T, e *servertest.Env) (dong, other, district, otherDistric
 	otherDistrict = e.NewHost(t, account.RoleDistrict, "강남구", "")
 	city = e.NewHost(t, account.RoleCity, "", "")
 	return
+}
+
+// clean fails the test when a page shows a missing message key (⟦key⟧) or
+// a formatting slip (%!d, %!(EXTRA …)).
+func clean(t *testing.T, name string, body []byte) {
+	t.Helper()
+	for _, bad := range []string{"⟦", "%!"} {
+		if i := bytes.Index(body, []byte(bad)); i >= 0 {
+			t.Errorf("%s shows %q: …%s…", name, bad, body[max(0, i-60):min(len(body), i+60)])
+		}
+	}
 }

@@ -112,6 +112,8 @@ func TestResultsAndAnnounce(t *testing.T) {
 			t.Fatalf("host preview lacks the banner or the ranking")
 		}
 		review := dong.Get(t, fmt.Sprintf("/host/assemblies/%d/results", a.ID))
+		clean(t, "review page", review.Body)
+		clean(t, "preview", page.Body)
 		if review.Status != 200 || !strings.Contains(string(review.Body), `id="announce"`) {
 			t.Fatalf("review page: %d", review.Status)
 		}
@@ -178,6 +180,7 @@ func TestResultsAndAnnounce(t *testing.T) {
 			t.Fatal("a frozen snapshot was updated")
 		}
 		page := e.Do(t, "GET", "/r/"+a.Slug, "", nil)
+		clean(t, "results page", page.Body)
 		body := string(page.Body)
 		for _, want := range []string{`id="ranking"`, `id="budget-line"`, "예산 한도선", "28,000,000원", "한도 초과 — 별도 재원",
 			"득표가 같으면 사업비가 적은 의제가 앞서고", "현장투표", "종이투표", `id="receipt"`} {
@@ -188,7 +191,9 @@ func TestResultsAndAnnounce(t *testing.T) {
 		if strings.Contains(body, `id="preview-banner"`) {
 			t.Error("announced page still says preview")
 		}
-		if en := string(e.Do(t, "GET", "/r/"+a.Slug+"?lang=en", "", nil).Body); !strings.Contains(en, "Budget line") || !strings.Contains(en, "over the cap") {
+		enPage := e.Do(t, "GET", "/r/"+a.Slug+"?lang=en", "", nil)
+		clean(t, "English results page", enPage.Body)
+		if en := string(enPage.Body); !strings.Contains(en, "Budget line") || !strings.Contains(en, "over the cap") {
 			t.Error("the English results page is not English")
 		}
 	})

@@ -164,6 +164,9 @@ func TestWorkflow(t *testing.T) {
 			t.Fatalf("after moving the deadline: %+v", d.Dongs)
 		}
 		page := district.Get(t, fmt.Sprintf("/host/district?year=%d", year))
+		clean(t, "district page", page.Body)
+		clean(t, "district page (en)", district.Get(t, fmt.Sprintf("/host/district?year=%d&lang=en", year)).Body)
+		district.Get(t, "/host/district?lang=ko")
 		body := string(page.Body)
 		if page.Status != 200 || !strings.Contains(body, "미제출") || !strings.Contains(body, "망원1동") || !strings.Contains(body, "2099. 12. 30.") {
 			t.Fatalf("district page: %d", page.Status)
@@ -312,6 +315,7 @@ func TestWorkflow(t *testing.T) {
 			t.Fatalf("city xlsx rows: %v / header %q", dongs, rows[1])
 		}
 		page := city.Get(t, fmt.Sprintf("/host/city?year=%d", year))
+		clean(t, "city page", page.Body)
 		if page.Status != 200 || !strings.Contains(string(page.Body), "강남구") || !strings.Contains(string(page.Body), `id="city-xlsx"`) {
 			t.Fatalf("city page: %d", page.Status)
 		}
@@ -359,6 +363,7 @@ func TestWorkflow(t *testing.T) {
 			t.Fatal("the audit log was deleted")
 		}
 		page := district.Get(t, "/host/submissions/"+sub.ID)
+		clean(t, "submission page", page.Body)
 		if !strings.Contains(string(page.Body), "반려") || !strings.Contains(string(page.Body), "마을공동체과") {
 			t.Fatal("the submission page lacks the audit entries")
 		}
