@@ -68,7 +68,7 @@ function render(tally) {
   st.className = "state state-" + tally.state;
   st.textContent = t("state-" + tally.state);
   $("ballots").textContent = num(tally.ballots);
-  $("ballots-of").textContent = fmt(t("ballots-of"), num(tally.ballots), num(tally.codes_issued));
+  $("ballots-of").textContent = fmt(t("ballots-of"), num(tally.codes_issued));
   for (const ch of ["onsite", "online", "paper"]) {
     $("ch-" + ch).textContent = num((tally.channels || {})[ch] || 0);
     const c = $("codes-" + ch);

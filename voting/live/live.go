@@ -86,9 +86,23 @@ type room struct {
 
 // NewHub returns a hub; Run starts its work.
 func NewHub(env *web.Env, vote *voting.Service) *Hub {
-	return &Hub{env: env, vote: vote, instance: web.NewID(6), linkLimit: web.NewLimiter(20, 3*time.Second), blocked: map[string]time.Time{},
+	h := &Hub{env: env, vote: vote, instance: web.NewID(6), linkLimit: web.NewLimiter(20, 3*time.Second), blocked: map[string]time.Time{},
 		rooms: map[int64]*room{}, local: map[int64]bool{}, remote: map[int64]bool{},
 		wake: make(chan struct{}, 1), tell: map[int64]bool{}, tellWake: make(chan struct{}, 1)}
+	if env.Metrics != nil {
+		env.Metrics.Gauge("maeul_live_viewers", "Websocket viewers of live tallies on this instance.", func() float64 {
+			h.mu.Lock()
+			defer h.mu.Unlock()
+			n := 0
+			for _, r := range h.rooms {
+				r.mu.Lock()
+				n += len(r.viewers)
+				r.mu.Unlock()
+			}
+			return float64(n)
+		})
+	}
+	return h
 }
 
 // Changed marks an assembly's tally as changed; viewers here and on the
