@@ -27,7 +27,8 @@ function manwon(n) {
 }
 
 // order mirrors live.Order: points for ranked, votes otherwise; ties by the
-// assembly's tie-break; the money is handed out in that order.
+// assembly's tie-break; the money is handed out in that order to agendas
+// with votes, skipping those that do not fit.
 export function order(tally) {
   const gs = tally.agendas || [];
   if (tally.sealed || gs.length === 0 || gs[0].votes === undefined) return null;
@@ -43,9 +44,10 @@ export function order(tally) {
   rows.forEach((r, i) => {
     r.rank = i + 1;
     r.bar = top > 0 ? Math.floor((r.score * 100) / top) : 0;
-    r.fits = r.cost <= left;
+    r.fits = r.score > 0 && r.cost <= left;
+    r.over = r.score > 0 && !r.fits;
     if (r.fits) left -= r.cost;
-    else if (!line) { r.line = true; line = true; }
+    else if (r.over && !line) { r.line = true; line = true; }
   });
   rows.allocated = tally.budget_cap - left;
   return rows;
@@ -89,7 +91,7 @@ function render(tally) {
   const unit = tally.method === "ranked" ? t("points") : t("votes");
   for (const r of rows) {
     if (r.line) ol.append(el("li", "line", fmt(t("line"), manwon(tally.budget_cap))));
-    const li = el("li", "row " + (r.fits ? "fits" : "over"));
+    const li = el("li", "row " + (r.fits ? "fits" : r.over ? "over" : "none"));
     li.dataset.id = r.id;
     const name = el("span", "name");
     name.append(el("span", "num", r.number + "."), " " + r.title);
@@ -101,7 +103,7 @@ function render(tally) {
     li.append(el("span", "rank", fmt(t("rank"), r.rank)), name, bar,
       el("span", "score", fmt(unit, num(r.score))),
       el("span", "cost", fmt(t("cost"), manwon(r.cost))),
-      el("span", "tag", r.fits ? "✔ " + t("fits") : "✖ " + t("over")));
+      el("span", "tag", r.fits ? "✔ " + t("fits") : r.over ? "✖ " + t("over") : "– " + t("no-votes")));
     ol.append(li);
   }
   $("cap").textContent = fmt(t("cap"), manwon(tally.budget_cap), manwon(rows.allocated));

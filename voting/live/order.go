@@ -14,9 +14,11 @@ type Row struct {
 	voting.AgendaTally
 	Rank  int
 	Score int64 // points for ranked ballots, votes otherwise
-	// Fits is true when the agenda still fits what the cap leaves after
-	// the agendas above it that fit (선정 가능); false means 한도 초과.
-	Fits bool
+	// Fits is true when the agenda has votes and still fits what the cap
+	// leaves after the agendas above it that fit (선정 가능). Over is true
+	// when it has votes but does not fit (한도 초과). An agenda nobody chose
+	// is neither, as in the results.
+	Fits, Over bool
 	// Line marks the first agenda that does not fit: the money runs out
 	// right above it.
 	Line bool
@@ -27,7 +29,10 @@ type Row struct {
 // Order ranks a tally's agendas in the current priority order: by points
 // for ranked ballots, by votes otherwise; ties by the assembly's tie-break
 // (cost_asc: the lower cost first, then the lower number; number_asc: the
-// lower number). It returns nil while the numbers are withheld (sealed).
+// lower number). The money is handed out as in the results: walking the
+// order, each agenda with votes that fits what is left is selected; one
+// that does not fit keeps its rank and the walk goes on. It returns nil
+// while the numbers are withheld (sealed).
 func Order(t *voting.Tally) []Row {
 	if t == nil || t.Sealed || len(t.Agendas) == 0 || t.Agendas[0].Votes == nil {
 		return nil
@@ -55,11 +60,16 @@ func Order(t *voting.Tally) []Row {
 		if top > 0 {
 			r.Bar = r.Score * 100 / top
 		}
-		if r.Cost <= left {
+		switch {
+		case r.Score <= 0:
+		case r.Cost <= left:
 			r.Fits = true
 			left -= r.Cost
-		} else if !line {
-			r.Line, line = true, true
+		default:
+			r.Over = true
+			if !line {
+				r.Line, line = true, true
+			}
 		}
 	}
 	return rows

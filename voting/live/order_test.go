@@ -25,8 +25,10 @@ func describe(rows []live.Row) string {
 		if r.Line {
 			b.WriteString("| ")
 		}
-		mark := "ok"
-		if !r.Fits {
+		mark := "none"
+		if r.Fits {
+			mark = "ok"
+		} else if r.Over {
 			mark = "over"
 		}
 		fmt.Fprintf(&b, "%d:%s ", r.Number, mark)
@@ -52,6 +54,9 @@ func TestOrder(t *testing.T) {
 		{"ties: number_asc ignores cost",
 			tally("approval", "number_asc", 100, [3]int64{20, 4, 0}, [3]int64{10, 4, 0}),
 			"1:ok 2:ok"},
+		{"an agenda nobody chose is never selected",
+			tally("approval", "cost_asc", 100, [3]int64{20, 0, 0}, [3]int64{10, 4, 0}),
+			"2:ok 1:none"},
 		{"an agenda above the whole cap is over even when first",
 			tally("budget", "cost_asc", 30, [3]int64{31, 9, 0}, [3]int64{30, 1, 0}),
 			"| 1:over 2:ok"},
