@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os/exec"
 	"strings"
@@ -19,6 +20,7 @@ import (
 
 	"maeul/account"
 	"maeul/assembly"
+	"maeul/server"
 	"maeul/server/servertest"
 	"maeul/voting"
 	"maeul/voting/live"
@@ -303,4 +305,72 @@ func TestTwoInstances(t *testing.T) {
 			t.Fatalf("votes add up to %d, want %d: %s", sum, want, m.Raw)
 		}
 	})
+}
+
+// listeners returns the backends LISTENing for tallies.
+func listeners(t *testing.T, e *servertest.Env) []int32 {
+	t.Helper()
+	rows, _ := e.DB.Pool.Query(context.Background(), `SELECT pid FROM pg_stat_activity
+		WHERE datname = current_database() AND query = 'LISTEN '||$1`, live.Channel)
+	pids, err := pgx.CollectRows(rows, pgx.RowTo[int32])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pids
+}
+
+func TestListenerReconnects(t *testing.T) {
+	e := servertest.Start(t)
+	a, gs := e.Fixture(t, servertest.FixtureOptions{State: assembly.StateOpen})
+	host := e.NewHost(t, account.RoleDong, a.District, a.Dong)
+	// A second instance on the same database, in this process.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s2, err := server.New(server.Config{BaseURL: "http://" + ln.Addr().String()}, e.DB.Pool)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s2.Start(context.Background())
+	go s2.Serve(ln)
+	t.Cleanup(func() { s2.Close() })
+	url2 := "http://" + ln.Addr().String()
+
+	// waitListeners waits for two listeners, none of them in old.
+	waitListeners := func(old []int32) []int32 {
+		t.Helper()
+		for i := 0; ; i++ {
+			pids := listeners(t, e)
+			fresh := len(pids) == 2
+			for _, p := range pids {
+				for _, o := range old {
+					fresh = fresh && p != o
+				}
+			}
+			if fresh {
+				return pids
+			}
+			if i > 200 {
+				t.Fatalf("listeners %v, want two new ones (old %v)", pids, old)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+	old := waitListeners(nil)
+	// The database drops the listeners' connections (as in a restart);
+	// both instances connect and LISTEN again.
+	if _, err := e.DB.Pool.Exec(context.Background(), `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+		WHERE datname = current_database() AND query = 'LISTEN '||$1`, live.Channel); err != nil {
+		t.Fatal(err)
+	}
+	waitListeners(old)
+
+	viewer := mustDial(t, url2, a.ID, host.Token, "")
+	read(t, viewer, 10*time.Second)
+	insertBallot(t, e, a.ID, voting.ChannelOnsite, gs[0].ID)
+	start := time.Now()
+	e.Server.Voting.OnChange(a.ID) // instance 1 saw the ballot
+	waitFor(t, viewer, 10*time.Second, "the ballot from the other instance", func(m message) bool { return m.Ballots == 1 })
+	t.Logf("after the listener reconnected, a change on instance 1 reached instance 2's viewer in %v", time.Since(start))
 }
