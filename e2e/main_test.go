@@ -41,7 +41,7 @@ type page struct {
 	Name  string
 	State string
 	Path  string
-	Login bool // as the dong host of the fixture's dong
+	As    string // "" a resident; or the host role: "dong" (the fixture's dong), "district", "city"
 	// Known lists checks with a known fault that is routed to the page's
 	// owner: "zoom200" (both languages), "en/axe" (one language), "english"
 	// (TestEnglishComplete). They still run and print what they find, but
@@ -63,20 +63,33 @@ func (p page) known(lang, check string) bool {
 // pages is every page the checks cover. Add a page here and it is checked
 // for accessibility in Korean and English, and for untranslated text.
 var pages = []page{
-	{"home", none, "/", false, nil},
-	{"login", none, "/login", false, nil},
-	{"error page", none, "/no/such/page", false, nil},
-	{"host home", none, "/host", true, nil},
-	{"council roster", none, "/host/council?year=2026", true, nil},
-	{"council application", none, "/host/council/application?year=2026", true, nil},
-	{"booklet", published, "/a/{slug}", false, []string{"english"}},
-	{"notice", published, "/a/{slug}/notice", false, []string{"english"}},
-	{"host assembly", published, "/host/assemblies/{id}", true, []string{"english"}},
-	{"ballot: code entry", open, "/v/{slug}", false, nil},
-	{"ballot: with a code", open, "/v/{slug}?code={code}", false, []string{"english"}},
-	{"projector", open, "/p/{slug}", true, []string{"english"}},
-	{"host console", open, "/host/assemblies/{id}/console", true, []string{"en/axe"}},
-	{"results", announced, "/r/{slug}", false, []string{"english"}},
+	{"home", none, "/", "", nil},
+	{"login", none, "/login", "", nil},
+	{"error page", none, "/no/such/page", "", nil},
+	{"host home", none, "/host", "dong", nil},
+	{"council roster", none, "/host/council?year=2026", "dong", nil},
+	{"council application", none, "/host/council/application?year=2026", "dong", nil},
+	{"council list (district)", none, "/host/council?year=2026", "district", nil},
+	{"new assembly", none, "/host/assemblies/new", "dong", []string{"320px", "zoom200", "english"}},
+	{"booklet", published, "/a/{slug}", "", []string{"english"}},
+	{"notice", published, "/a/{slug}/notice", "", []string{"english"}},
+	{"host assembly", published, "/host/assemblies/{id}", "dong", []string{"english"}},
+	{"edit assembly", published, "/host/assemblies/{id}/edit", "dong", []string{"320px", "zoom200", "english"}},
+	{"new agenda", published, "/host/assemblies/{id}/agendas/new", "dong", nil},
+	{"import agendas", published, "/host/assemblies/{id}/import", "dong", []string{"english"}},
+	{"edit agenda", published, "/host/agendas/{agenda}", "dong", nil},
+	{"agenda photos", published, "/host/agendas/{agenda}/photos", "dong", nil},
+	{"rehearsal", published, "/host/assemblies/{id}/rehearsal", "dong", nil},
+	{"ballot: code entry", open, "/v/{slug}", "", nil},
+	{"ballot: with a code", open, "/v/{slug}?code={code}", "", []string{"english"}},
+	{"projector", open, "/p/{slug}", "dong", []string{"english"}},
+	{"projector links", open, "/p/{slug}/links", "dong", nil},
+	{"host console", open, "/host/assemblies/{id}/console", "dong", []string{"en/axe"}},
+	{"paper ballots", open, "/host/assemblies/{id}/paper", "dong", []string{"english"}},
+	{"results", announced, "/r/{slug}", "", []string{"english"}},
+	{"host results", announced, "/host/assemblies/{id}/results", "dong", []string{"en/axe", "english"}},
+	{"district office", none, "/host/district", "district", []string{"en/axe", "english"}},
+	{"city office", none, "/host/city", "city", []string{"en/axe", "english"}},
 }
 
 // site is a running service with fixtures for the pages.
@@ -88,6 +101,7 @@ type site struct {
 
 	mu       sync.Mutex
 	fixtures map[string]*assembly.Assembly
+	hosts    map[string]*servertest.Host
 }
 
 // newSite starts the service with a dong host and its council roster. With
@@ -95,11 +109,14 @@ type site struct {
 // so Hangul on an English page can only come from the service itself.
 func newSite(t *testing.T, ascii bool) *site {
 	t.Helper()
-	s := &site{e: servertest.Start(t), ascii: ascii, district: "마포구", dong: "성산1동", fixtures: map[string]*assembly.Assembly{}}
+	s := &site{e: servertest.Start(t), ascii: ascii, district: "마포구", dong: "성산1동", fixtures: map[string]*assembly.Assembly{}, hosts: map[string]*servertest.Host{}}
 	if ascii {
 		s.district, s.dong = "Mapo-gu", "Seongsan-1"
 	}
 	s.host = s.e.NewHost(t, account.RoleDong, s.district, s.dong)
+	s.hosts[account.RoleDong] = s.host
+	s.hosts[account.RoleDistrict] = s.e.NewHost(t, account.RoleDistrict, s.district, "")
+	s.hosts[account.RoleCity] = s.e.NewHost(t, account.RoleCity, "", "")
 	ms := make([]council.Member, 32)
 	for i := range ms {
 		ms[i] = council.Member{Row: i + 2, Name: fmt.Sprintf("주민 %d", i+1), Gender: council.Female, BirthYear: 1960 + i, Affiliation: council.General}
@@ -164,6 +181,13 @@ func (s *site) path(t *testing.T, p page, lang string) string {
 	if p.State != none {
 		a := s.fixture(t, p.State)
 		path = strings.NewReplacer("{slug}", a.Slug, "{id}", fmt.Sprint(a.ID)).Replace(path)
+		if strings.Contains(path, "{agenda}") {
+			gs, err := assembly.FindAgendas(context.Background(), s.e.DB.Pool, a.ID)
+			if err != nil || len(gs) == 0 {
+				t.Fatalf("the fixture's agendas: %v", err)
+			}
+			path = strings.ReplaceAll(path, "{agenda}", fmt.Sprint(gs[0].ID))
+		}
 		if strings.Contains(path, "{code}") {
 			codes, err := voting.DemoCodes(context.Background(), s.e.Server.Voting, a, s.host.User, 1)
 			if err != nil || len(codes) == 0 {
@@ -179,14 +203,18 @@ func (s *site) path(t *testing.T, p page, lang string) string {
 	return path + sep + "lang=" + lang
 }
 
-// browser starts a headless Chromium for one page, logged in as the host
-// when the page needs it.
+// browser starts a headless Chromium for one page, logged in as the page's
+// host if it has one.
 func (s *site) browser(t *testing.T, p page) context.Context {
 	t.Helper()
 	ctx := servertest.Browser(t)
-	if p.Login {
+	if p.As != "" {
+		h := s.hosts[p.As]
+		if h == nil {
+			t.Fatalf("no host with role %q", p.As)
+		}
 		u, _ := url.Parse(s.e.URL)
-		for _, c := range s.host.Client.Jar.Cookies(u) {
+		for _, c := range h.Client.Jar.Cookies(u) {
 			if c.Name != account.SessionCookie {
 				continue
 			}

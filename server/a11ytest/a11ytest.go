@@ -190,7 +190,8 @@ const interactiveJS = `(() => {
     if (cs.visibility === 'hidden' || cs.display === 'none' || el.getClientRects().length === 0) continue;
     if (el.closest('details:not([open])') && el.tagName !== 'SUMMARY') continue;
     el.dataset.a11y = String(out.length);
-    out.push({i: out.length, what: describe(el), radio: el.type === 'radio' ? (el.form ? el.form.id + '|' : '') + el.name : ''});
+    out.push({i: out.length, what: describe(el), radio: el.type === 'radio' ? (el.form ? el.form.id + '|' : '') + el.name : '',
+      segments: ['date', 'time', 'datetime-local', 'month', 'week'].includes(el.type)});
   }
   return JSON.stringify(out);
   function describe(el) {
@@ -213,7 +214,10 @@ const focusJS = `(() => {
   const cs = getComputedStyle(el);
   const outline = cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) > 0;
   const shadow = cs.boxShadow && cs.boxShadow !== 'none';
-  return JSON.stringify({i: el.dataset.a11y === undefined ? -2 : Number(el.dataset.a11y), visible: !!(outline || shadow),
+  // Date and time inputs take the focus in their fields (day, month, …),
+  // which Chromium highlights itself.
+  const segmented = ['date', 'time', 'datetime-local', 'month', 'week'].includes(el.type);
+  return JSON.stringify({i: el.dataset.a11y === undefined ? -2 : Number(el.dataset.a11y), visible: !!(outline || shadow || segmented),
     what: el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + (el.name ? '[name=' + el.name + ']' : '')});
 })()`
 
@@ -226,16 +230,25 @@ func CheckKeyboard(t testing.TB, ctx context.Context, url string) {
 		t.Fatal(err)
 	}
 	var els []struct {
-		I     int    `json:"i"`
-		What  string `json:"what"`
-		Radio string `json:"radio"`
+		I        int    `json:"i"`
+		What     string `json:"what"`
+		Radio    string `json:"radio"`
+		Segments bool   `json:"segments"`
 	}
 	if err := evalJSON(ctx, interactiveJS, &els); err != nil {
 		t.Fatal(err)
 	}
+	// One Tab per control, one more per field of a date or time input,
+	// and a few for the browser's own stops.
+	presses := len(els) + 3
+	for _, e := range els {
+		if e.Segments {
+			presses += 6
+		}
+	}
 	reached := map[int]bool{}
 	noFocus := map[string]bool{}
-	for step := 0; step < len(els)+3; step++ {
+	for step := 0; step < presses; step++ {
 		if err := chromedp.Do(ctx, chromedp.KeyEvent("\t")); err != nil {
 			t.Fatal(err)
 		}

@@ -16,7 +16,7 @@ func TestMain(m *testing.M) { dbtest.Main(m) }
 const good = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
 <title>Good</title><style>body{font:18px/1.5 sans-serif;margin:0}main{padding:1rem}
 button,input{min-height:48px;min-width:48px;font:inherit}button:focus-visible,input:focus-visible{outline:3px solid #000}</style></head>
-<body><main><h1>Good page</h1><form><label for="n">Name</label><input id="n" name="n"><button type="submit">Send</button></form></main></body></html>`
+<body><main><h1>Good page</h1><form><label for="n">Name</label><input id="n" name="n"><label for="d">When</label><input id="d" name="d" type="datetime-local"><button type="submit">Send</button></form></main></body></html>`
 
 const bad = `<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
 <title>Bad</title><style>body{margin:0}button:focus{outline:none}.wide{width:900px;background:#eee}
