@@ -2,12 +2,14 @@ package result
 
 import (
 	"context"
+	"encoding/json"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"maeul/account"
 	"maeul/assembly"
+	"maeul/i18n"
 )
 
 // AuditEntry is one step of the results and the submission: who, when, what.
@@ -20,19 +22,52 @@ type AuditEntry struct {
 	Dong       string    `db:"dong" json:"dong"`
 	AssemblyID *int64    `db:"assembly_id" json:"assembly_id,omitempty"`
 	Action     string    `db:"action" json:"action"`
-	Detail     string    `db:"detail" json:"detail"`
+	// Detail is what was done, in the reader's language (Localize).
+	Detail string `db:"detail" json:"detail"`
 }
 
-func audit(ctx context.Context, tx pgx.Tx, u *account.User, district, dong string, assemblyID *int64, action, detail string) error {
-	_, err := tx.Exec(ctx, `INSERT INTO audit_log (user_id, actor, role, district, dong, assembly_id, action, detail)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, u.ID, u.Email, u.Role, district, dong, assemblyID, action, detail)
+// auditDetail is how a detail is stored: a message key and its arguments,
+// so each reader gets it in their own language.
+type auditDetail struct {
+	Key  string   `json:"k"`
+	Args []string `json:"a"`
+}
+
+// audit records one step. The detail is a message key with string
+// arguments (user text such as a return reason goes in as an argument).
+func audit(ctx context.Context, tx pgx.Tx, u *account.User, district, dong string, assemblyID *int64, action, key string, args ...string) error {
+	if args == nil {
+		args = []string{}
+	}
+	detail, err := json.Marshal(auditDetail{Key: key, Args: args})
+	if err != nil {
+		return err
+	}
+	_, err = tx.Exec(ctx, `INSERT INTO audit_log (user_id, actor, role, district, dong, assembly_id, action, detail)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, u.ID, u.Email, u.Role, district, dong, assemblyID, action, string(detail))
 	return err
 }
 
-// Audit returns the audit entries u may see, newest first: a dong host its
-// dong's, a district host its district's, the city every entry. district and
-// dong narrow the list further when not empty.
-func Audit(ctx context.Context, q assembly.Querier, u *account.User, district, dong string, limit int) ([]AuditEntry, error) {
+// Localize writes each entry's detail in lang.
+func Localize(lang string, es []AuditEntry) []AuditEntry {
+	for i := range es {
+		var d auditDetail
+		if json.Unmarshal([]byte(es[i].Detail), &d) != nil || d.Key == "" {
+			continue
+		}
+		args := make([]any, len(d.Args))
+		for j, a := range d.Args {
+			args[j] = a
+		}
+		es[i].Detail = i18n.T(lang, d.Key, args...)
+	}
+	return es
+}
+
+// Audit returns the audit entries u may see, newest first, with details in
+// lang: a dong host its dong's, a district host its district's, the city
+// every entry. district and dong narrow the list further when not empty.
+func Audit(ctx context.Context, q assembly.Querier, u *account.User, lang, district, dong string, limit int) ([]AuditEntry, error) {
 	if u == nil {
 		return nil, nil
 	}
@@ -48,5 +83,6 @@ func Audit(ctx context.Context, q assembly.Querier, u *account.User, district, d
 	rows, _ := q.Query(ctx, `SELECT id, at, actor, role, district, dong, assembly_id, action, detail FROM audit_log
 		WHERE ($1 = '' OR district = $1) AND ($2 = '' OR dong = $2)
 		ORDER BY at DESC, id DESC LIMIT $3`, district, dong, limit)
-	return pgx.CollectRows(rows, pgx.RowToStructByName[AuditEntry])
+	es, err := pgx.CollectRows(rows, pgx.RowToStructByName[AuditEntry])
+	return Localize(lang, es), err
 }

@@ -14,9 +14,22 @@ import (
 	"maeul/web"
 )
 
+// page is the layout's data with amounts written in the page's language.
+type page struct{ web.Page }
+
+// Money writes an amount: 30,000,000원, or 30,000,000 won in English.
+func (p page) Money(n int64) string {
+	if p.Lang == "en" {
+		return web.Group(n) + " won"
+	}
+	return web.Won(n)
+}
+
+func newPage(c *fiber.Ctx, title string) page { return page{web.NewPage(c, title)} }
+
 // ResultsPage is the data of /r/{slug} and of the host's review page.
 type ResultsPage struct {
-	web.Page
+	page
 	A *assembly.Assembly
 	R *Result
 	// Pending: the results are not public yet (nothing but a notice is shown).
@@ -117,7 +130,7 @@ func (s *Service) renderPublic(c *fiber.Ctx, receipt, receiptState string) error
 		return maeul.Errorf(maeul.ENOTFOUND, "assembly.not_found")
 	}
 	lang := web.Lang(c)
-	p := &ResultsPage{Page: web.NewPage(c, i18n.T(lang, "result.page_title", a.Title)), A: a,
+	p := &ResultsPage{page: newPage(c, i18n.T(lang, "result.page_title", a.Title)), A: a,
 		Receipt: receipt, ReceiptState: receiptState}
 	p.Rehearsal = a.RehearsalOf != nil
 	p.Wide = true
@@ -227,7 +240,7 @@ func (s *Service) hostResultsPage(c *fiber.Ctx) error {
 		return account.Forbid()
 	}
 	lang := web.Lang(c)
-	p := &ResultsPage{Page: web.NewPage(c, i18n.T(lang, "result.host_title", a.Title)), A: a, Host: true}
+	p := &ResultsPage{page: newPage(c, i18n.T(lang, "result.host_title", a.Title)), A: a, Host: true}
 	p.NoIndex, p.Wide, p.Rehearsal = true, true, a.RehearsalOf != nil
 	if !CanShow(a, u) {
 		p.Pending = true
@@ -259,7 +272,7 @@ func (s *Service) hostResultsPage(c *fiber.Ctx) error {
 		return err
 	}
 	p.Deadline = web.FormatDate(lang, dl.DongDue)
-	p.Audit, err = Audit(ctx, s.Env.Pool, u, a.District, a.Dong, 50)
+	p.Audit, err = Audit(ctx, s.Env.Pool, u, web.Lang(c), a.District, a.Dong, 50)
 	if err != nil {
 		return err
 	}

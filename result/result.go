@@ -10,7 +10,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"strconv"
 	"time"
 
@@ -298,8 +297,8 @@ func (s *Service) Announce(ctx context.Context, id int64, u *account.User) (*Res
 		id, raw, r.SHA256, u.ID); err != nil {
 		return nil, err
 	}
-	if err := audit(ctx, tx, u, a.District, a.Dong, &a.ID, "announce",
-		fmt.Sprintf("투표 %s표, 선정 %s원, sha256=%s", web.Group(r.Ballots), web.Group(r.Allocated), r.SHA256)); err != nil {
+	if err := audit(ctx, tx, u, a.District, a.Dong, &a.ID, "announce", "workflow.audit.announce",
+		web.Group(r.Ballots), web.Group(r.Allocated), r.SHA256); err != nil {
 		return nil, err
 	}
 	if err := tx.Commit(ctx); err != nil {

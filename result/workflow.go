@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"sort"
 	"strconv"
 	"strings"
@@ -15,7 +14,6 @@ import (
 	"maeul"
 	"maeul/account"
 	"maeul/assembly"
-	"maeul/i18n"
 	"maeul/web"
 )
 
@@ -103,8 +101,8 @@ func (s *Service) SetDeadlines(ctx context.Context, u *account.User, year int, d
 		updated_by = $5, updated_at = now()`, year, a.Format("2006-01-02"), b.Format("2006-01-02"), c.Format("2006-01-02"), u.ID); err != nil {
 		return nil, err
 	}
-	if err := audit(ctx, tx, u, "", "", nil, "deadlines", fmt.Sprintf("%d: 동 %s, 구 %s, 시 %s", year,
-		a.Format("2006-01-02"), b.Format("2006-01-02"), c.Format("2006-01-02"))); err != nil {
+	if err := audit(ctx, tx, u, "", "", nil, "deadlines", "workflow.audit.deadlines", strconv.Itoa(year),
+		a.Format("2006-01-02"), b.Format("2006-01-02"), c.Format("2006-01-02")); err != nil {
 		return nil, err
 	}
 	if err := tx.Commit(ctx); err != nil {
@@ -236,8 +234,8 @@ func (s *Service) Submit(ctx context.Context, assemblyID int64, u *account.User)
 	if !inserted {
 		action = "resubmit"
 	}
-	if err := audit(ctx, tx, u, a.District, a.Dong, &a.ID, action,
-		fmt.Sprintf("%d개 의제, 선정 %s원, sha256=%s", len(sub.Rows), web.Group(sub.Allocated), sum)); err != nil {
+	if err := audit(ctx, tx, u, a.District, a.Dong, &a.ID, action, "workflow.audit.submit",
+		strconv.Itoa(len(sub.Rows)), web.Group(sub.Allocated), sum); err != nil {
 		return nil, err
 	}
 	rec, err := FindSubmission(ctx, tx, id)
@@ -286,7 +284,7 @@ func (s *Service) Return(ctx context.Context, id int64, u *account.User, reason 
 	if tag.RowsAffected() == 0 {
 		return nil, maeul.Errorf(maeul.ECONFLICT, "workflow.not_returnable")
 	}
-	if err := audit(ctx, tx, u, rec.District, rec.Dong, &rec.AssemblyID, "return", reason); err != nil {
+	if err := audit(ctx, tx, u, rec.District, rec.Dong, &rec.AssemblyID, "return", "workflow.audit.return", reason); err != nil {
 		return nil, err
 	}
 	rec, err = FindSubmission(ctx, tx, id)
@@ -366,10 +364,13 @@ func (s *Service) Designate(ctx context.Context, id int64, u *account.User, ds [
 		if err != nil {
 			return nil, err
 		}
-		details = append(details, i18n.T("ko", "workflow.designated", numbers[aid], dep))
+		if dep == "" {
+			dep = "—"
+		}
+		details = append(details, strconv.Itoa(numbers[aid])+" → "+dep)
 	}
 	if len(details) > 0 {
-		if err := audit(ctx, tx, u, rec.District, rec.Dong, &rec.AssemblyID, "designate", strings.Join(details, "; ")); err != nil {
+		if err := audit(ctx, tx, u, rec.District, rec.Dong, &rec.AssemblyID, "designate", "workflow.audit.designate", strings.Join(details, "; ")); err != nil {
 			return nil, err
 		}
 	}
@@ -432,8 +433,8 @@ func (s *Service) Forward(ctx context.Context, district string, year int, u *acc
 		return nil, err
 	}
 	f.Late = Late(dl.DistrictDue, f.At)
-	if err := audit(ctx, tx, u, district, "", nil, "forward",
-		fmt.Sprintf("%d년, %d개 동, sha256=%s", year, len(recs), f.SHA256)); err != nil {
+	if err := audit(ctx, tx, u, district, "", nil, "forward", "workflow.audit.forward",
+		strconv.Itoa(year), strconv.Itoa(len(recs)), f.SHA256); err != nil {
 		return nil, err
 	}
 	return f, tx.Commit(ctx)

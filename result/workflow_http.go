@@ -327,7 +327,7 @@ func (s *Service) apiSetDeadlines(c *fiber.Ctx) error {
 
 // GET /api/v1/audit?district=&dong= : the entries the host may see.
 func (s *Service) apiAudit(c *fiber.Ctx) error {
-	list, err := Audit(c.UserContext(), s.Env.Pool, account.CurrentUser(c), c.Query("district"), c.Query("dong"), 500)
+	list, err := Audit(c.UserContext(), s.Env.Pool, account.CurrentUser(c), web.Lang(c), c.Query("district"), c.Query("dong"), 500)
 	if err != nil {
 		return err
 	}
@@ -353,7 +353,7 @@ func (s *Service) submitForm(c *fiber.Ctx) error {
 
 // SubmissionPage is the data of /host/submissions/{id}.
 type SubmissionPage struct {
-	web.Page
+	page
 	V            *SubmissionView
 	A            *assembly.Assembly
 	Rows         []SubmissionRow
@@ -379,13 +379,13 @@ func (s *Service) renderSubmission(c *fiber.Ctx, msg string) error {
 	}
 	u := account.CurrentUser(c)
 	lang := web.Lang(c)
-	p := &SubmissionPage{Page: web.NewPage(c, i18n.T(lang, "workflow.submission_title", rec.District, rec.Dong)),
+	p := &SubmissionPage{page: newPage(c, i18n.T(lang, "workflow.submission_title", rec.District, rec.Dong)),
 		V: v, A: a, Rows: v.Current.Rows, Error: msg}
 	p.NoIndex, p.Wide = true, true
 	p.CanAct = districtHost(u, rec.District) == nil
 	p.Designatable = p.CanAct && rec.State == SubmissionSubmitted
 	p.Returnable = p.CanAct && rec.State == SubmissionSubmitted
-	all, err := Audit(c.UserContext(), s.Env.Pool, u, rec.District, rec.Dong, 100)
+	all, err := Audit(c.UserContext(), s.Env.Pool, u, web.Lang(c), rec.District, rec.Dong, 100)
 	if err != nil {
 		return err
 	}
@@ -434,7 +434,7 @@ func (s *Service) designateForm(c *fiber.Ctx) error {
 
 // DistrictPage is the data of /host/district.
 type DistrictPage struct {
-	web.Page
+	page
 	St         *DistrictStatus
 	DongDue    string
 	DistDue    string
@@ -468,7 +468,7 @@ func (s *Service) districtPage(c *fiber.Ctx) error {
 		return err
 	}
 	lang := web.Lang(c)
-	p := &DistrictPage{Page: web.NewPage(c, i18n.T(lang, "workflow.district_title", district, y)), St: st,
+	p := &DistrictPage{page: newPage(c, i18n.T(lang, "workflow.district_title", district, y)), St: st,
 		DongDue: web.FormatDate(lang, st.Deadlines.DongDue), DistDue: web.FormatDate(lang, st.Deadlines.DistrictDue),
 		CanForward: districtHost(u, district) == nil && st.Waiting > 0, YearQuery: "year=" + strconv.Itoa(y)}
 	p.NoIndex, p.Wide = true, true
@@ -478,7 +478,7 @@ func (s *Service) districtPage(c *fiber.Ctx) error {
 	}
 	raw, _ := jsonMarshal(dl)
 	p.ListSHA = Hash(raw)
-	if p.Audit, err = Audit(ctx, s.Env.Pool, u, district, "", 100); err != nil {
+	if p.Audit, err = Audit(ctx, s.Env.Pool, u, web.Lang(c), district, "", 100); err != nil {
 		return err
 	}
 	return s.Env.Views.Render(c, "result/district", p)
@@ -499,7 +499,7 @@ func (s *Service) forwardForm(c *fiber.Ctx) error {
 
 // CityPage is the data of /host/city.
 type CityPage struct {
-	web.Page
+	page
 	St                      *CityStatus
 	DongDue, DistDue, CtDue string
 	DongISO, DistISO, CtISO string
@@ -530,7 +530,7 @@ func (s *Service) renderCity(c *fiber.Ctx, msg string) error {
 	}
 	lang := web.Lang(c)
 	d := st.Deadlines
-	p := &CityPage{Page: web.NewPage(c, i18n.T(lang, "workflow.city_title", y)), St: st,
+	p := &CityPage{page: newPage(c, i18n.T(lang, "workflow.city_title", y)), St: st,
 		DongDue: web.FormatDate(lang, d.DongDue), DistDue: web.FormatDate(lang, d.DistrictDue), CtDue: web.FormatDate(lang, d.CityDue),
 		DongISO: d.DongDue.Format("2006-01-02"), DistISO: d.DistrictDue.Format("2006-01-02"), CtISO: d.CityDue.Format("2006-01-02"),
 		YearQuery: "year=" + strconv.Itoa(y), Error: msg}
@@ -541,7 +541,7 @@ func (s *Service) renderCity(c *fiber.Ctx, msg string) error {
 	}
 	raw, _ := jsonMarshal(cl)
 	p.ListSHA = Hash(raw)
-	if p.Audit, err = Audit(ctx, s.Env.Pool, u, "", "", 100); err != nil {
+	if p.Audit, err = Audit(ctx, s.Env.Pool, u, web.Lang(c), "", "", 100); err != nil {
 		return err
 	}
 	if msg != "" {
