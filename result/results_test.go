@@ -243,3 +243,41 @@ func TestReceiptCheck(t *testing.T) {
 		t.Fatal("receipt checks are not rate-limited")
 	}
 }
+
+// Two hosts' tabs announce (and then submit) at the same moment: exactly one
+// of each wins, the other gets 409, and one snapshot and one audit entry exist.
+func TestAnnounceAndSubmitRace(t *testing.T) {
+	e := servertest.Start(t)
+	dong := e.NewHost(t, "dong", "마포구", "성산1동")
+	a, _, _ := closedVote(t, e, servertest.FixtureOptions{}, standardVotes())
+	race := func(path string, okStatus int) {
+		t.Helper()
+		const n = 8
+		statuses := make(chan int, n)
+		start := make(chan struct{})
+		for i := 0; i < n; i++ {
+			go func() {
+				<-start
+				statuses <- dong.API(t, "POST", path, nil).Status
+			}()
+		}
+		close(start)
+		counts := map[int]int{}
+		for i := 0; i < n; i++ {
+			counts[<-statuses]++
+		}
+		if counts[okStatus] != 1 || counts[409] != n-1 {
+			t.Fatalf("%s: statuses %v", path, counts)
+		}
+	}
+	race(fmt.Sprintf("/api/v1/assemblies/%d/announce", a.ID), 200)
+	race(fmt.Sprintf("/api/v1/assemblies/%d/submit", a.ID), 201)
+	var snapshots, announces, submits int
+	ctx := context.Background()
+	e.DB.Pool.QueryRow(ctx, `SELECT count(*) FROM results WHERE assembly_id = $1`, a.ID).Scan(&snapshots)
+	e.DB.Pool.QueryRow(ctx, `SELECT count(*) FILTER (WHERE action = 'announce'), count(*) FILTER (WHERE action = 'submit')
+		FROM audit_log WHERE assembly_id = $1`, a.ID).Scan(&announces, &submits)
+	if snapshots != 1 || announces != 1 || submits != 1 {
+		t.Fatalf("%d snapshots, %d announce and %d submit entries", snapshots, announces, submits)
+	}
+}
