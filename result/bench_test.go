@@ -82,3 +82,32 @@ func BenchmarkLargeAssembly(b *testing.B) {
 		b.ReportMetric(float64(n), "file-bytes")
 	})
 }
+
+// The city page over all of Seoul: 25 districts × 17 dongs, each with a dong
+// host and an assembly, two thirds of them submitted.
+func BenchmarkCityStatus(b *testing.B) {
+	e := servertest.Start(b)
+	ctx := context.Background()
+	_, err := e.DB.Pool.Exec(ctx, `
+		INSERT INTO users (email, password_hash, role, district, dong)
+		SELECT 'd' || d || '-' || g || '@bench.kr', 'x', 'dong', '구' || d, '동' || g FROM generate_series(1, 25) d, generate_series(1, 17) g;
+		INSERT INTO assemblies (slug, district, dong, title, starts_at, ends_at, budget_cap, method, max_choices, state)
+		SELECT 'bench-' || d || '-' || g, '구' || d, '동' || g, '마을총회', '2026-07-15 14:00+09', '2026-07-15 17:00+09',
+			30000000, 'approval', 3, 'announced' FROM generate_series(1, 25) d, generate_series(1, 17) g;
+		INSERT INTO submissions (assembly_id, district, dong, year, state, content, sha256)
+		SELECT id, district, dong, 2026, 'submitted',
+			'{"rows":[{"selected":true},{"selected":false}],"allocated":25000000}', repeat('0', 64)
+		FROM assemblies WHERE slug LIKE 'bench-%' AND id % 3 <> 0`)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		cs, err := result.FindCityStatus(ctx, e.DB.Pool, 2026)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if cs.Totals.Dongs != 425 || cs.Totals.Submitted < 280 {
+			b.Fatalf("totals %+v", cs.Totals)
+		}
+	}
+}

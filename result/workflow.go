@@ -499,7 +499,13 @@ func FindDistrictStatus(ctx context.Context, q assembly.Querier, district string
 		return nil, err
 	}
 	st := &DistrictStatus{District: district, Year: year, Deadlines: dl, Dongs: []DongStatus{}, Forwards: []Forwarding{}}
-	rows, err := q.Query(ctx, `SELECT d.dong, a.id, coalesce(a.title, ''), coalesce(a.state, '')
+	// One query: every dong, its assembly of the year (the submitted one
+	// first), and that assembly's submission with its counts.
+	rows, err := q.Query(ctx, `SELECT d.dong, a.id, coalesce(a.title, ''), coalesce(a.state, ''),
+			s.id, s.state, s.sha256, s.first_submitted_at, s.submitted_at, s.returned_at, coalesce(s.return_reason, ''),
+			s.forward_id, coalesce(jsonb_array_length(s.content->'rows'), 0),
+			coalesce((SELECT count(*) FROM jsonb_array_elements(s.content->'rows') r WHERE (r->>'selected')::boolean), 0),
+			coalesce((s.content->>'allocated')::bigint, 0)
 		FROM (SELECT dong FROM assemblies WHERE district = $1 AND rehearsal_of IS NULL
 				AND extract(year FROM starts_at AT TIME ZONE 'Asia/Seoul') = $2
 			UNION SELECT dong FROM users WHERE role = 'dong' AND district = $1) d
@@ -508,55 +514,34 @@ func FindDistrictStatus(ctx context.Context, q assembly.Querier, district string
 			WHERE x.district = $1 AND x.dong = d.dong AND x.rehearsal_of IS NULL
 				AND extract(year FROM x.starts_at AT TIME ZONE 'Asia/Seoul') = $2
 			ORDER BY s.id IS NULL, x.starts_at DESC, x.id DESC LIMIT 1) a ON true
+		LEFT JOIN submissions s ON s.assembly_id = a.id
 		ORDER BY d.dong`, district, year)
 	if err != nil {
 		return nil, err
 	}
-	type line struct {
-		dong, title, state string
-		id                 *int64
-	}
-	var lines []line
+	defer rows.Close()
 	for rows.Next() {
-		var l line
-		if err := rows.Scan(&l.dong, &l.id, &l.title, &l.state); err != nil {
-			rows.Close()
+		var ds DongStatus
+		var aid, sid *int64
+		var rec SubmissionRecord
+		var sstate, ssha *string
+		var first, at *time.Time
+		if err := rows.Scan(&ds.Dong, &aid, &ds.Assembly, &ds.State, &sid, &sstate, &ssha, &first, &at, &rec.ReturnedAt,
+			&rec.ReturnReason, &rec.ForwardID, &ds.Agendas, &ds.Selected, &ds.Allocated); err != nil {
 			return nil, err
 		}
-		lines = append(lines, l)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	for _, l := range lines {
-		ds := DongStatus{Dong: l.dong, Assembly: l.title, State: l.state, Status: "missing"}
-		if l.id != nil {
-			ds.AssemblyID = strconv.FormatInt(*l.id, 10)
-			rec, err := FindSubmissionByAssembly(ctx, q, *l.id)
-			if err != nil {
-				return nil, err
-			}
-			if rec != nil {
-				ds.Submission = rec
-				ds.Status = rec.State
-				if rec.State == SubmissionSubmitted && rec.Late {
-					ds.Status = "late"
-				}
-				var sub Submission
-				var raw []byte
-				if err := q.QueryRow(ctx, `SELECT content FROM submissions WHERE id = $1`, rec.ID).Scan(&raw); err != nil {
-					return nil, err
-				}
-				if err := json.Unmarshal(raw, &sub); err != nil {
-					return nil, err
-				}
-				ds.Agendas = len(sub.Rows)
-				for _, r := range sub.Rows {
-					if r.Selected {
-						ds.Selected++
-					}
-				}
-				ds.Allocated = sub.Allocated
+		ds.Status = "missing"
+		if aid != nil {
+			ds.AssemblyID = strconv.FormatInt(*aid, 10)
+		}
+		if sid != nil {
+			rec.ID, rec.AssemblyID, rec.District, rec.Dong, rec.Year = *sid, *aid, district, ds.Dong, year
+			rec.State, rec.SHA256, rec.FirstSubmittedAt, rec.SubmittedAt = *sstate, *ssha, *first, *at
+			rec.Late = Late(dl.DongDue, rec.FirstSubmittedAt)
+			ds.Submission = &rec
+			ds.Status = rec.State
+			if rec.State == SubmissionSubmitted && rec.Late {
+				ds.Status = "late"
 			}
 		}
 		t := &st.Totals
@@ -581,6 +566,9 @@ func FindDistrictStatus(ctx context.Context, q assembly.Querier, district string
 			}
 		}
 		st.Dongs = append(st.Dongs, ds)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
 	}
 	rows, err = q.Query(ctx, `SELECT f.id, f.sha256, f.forwarded_at, (SELECT count(*) FROM submissions s WHERE s.forward_id = f.id)
 		FROM district_forwards f WHERE f.district = $1 AND f.year = $2 ORDER BY f.forwarded_at`, district, year)
