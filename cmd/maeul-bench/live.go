@@ -21,6 +21,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -209,8 +210,9 @@ func runLive(o liveOpts) error {
 		results = append(results, b)
 	}
 
-	fmt.Printf("maeul-bench live — %d agendas, %d ballots/s for %v per run, loopback, fsync on, open-file limit %d\n",
-		o.agendas, o.rate, o.duration, nofile)
+	load, _ := os.ReadFile("/proc/loadavg")
+	fmt.Printf("maeul-bench live — %d agendas, %d ballots/s for %v per run, loopback, fsync on, open-file limit %d, %d CPUs, load average %s\n",
+		o.agendas, o.rate, o.duration, nofile, runtime.NumCPU(), strings.Join(strings.Fields(string(load))[:3], " "))
 	fmt.Printf("%-8s %-22s %12s %10s %9s %9s %9s %9s %8s\n", "viewers", "server", "KB/idle viewer", "ballots/s", "msgs/s", "p50 ms", "p99 ms", "max ms", "missed")
 	for _, r := range results {
 		bps := "-"

@@ -185,6 +185,18 @@ func (v *viewer) writeLoop() {
 		case <-v.done:
 			return
 		case pm := <-v.send:
+			// Behind? Only the newest tally matters: skip to it (a
+			// skipped ping is harmless, any frame shows we are alive).
+			for more := true; more; {
+				select {
+				case next := <-v.send:
+					if next != nil || pm == nil {
+						pm = next
+					}
+				default:
+					more = false
+				}
+			}
 			var err error
 			if pm == nil {
 				err = v.conn.WriteControl(websocket.PingMessage, nil, time.Now().Add(WriteWait))
