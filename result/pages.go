@@ -66,6 +66,16 @@ type ResultRow struct {
 	// LineAfter draws the budget line after this row: the last selected
 	// agenda in priority order.
 	LineAfter bool
+	ranked    bool
+}
+
+// ChannelScore is the agenda's count within one channel: points for ranked
+// ballots, votes otherwise.
+func (r ResultRow) ChannelScore(ch string) int64 {
+	if r.ranked {
+		return r.Channels[ch].Points
+	}
+	return r.Channels[ch].Votes
 }
 
 // TurnoutRow is one channel's ballots.
@@ -93,7 +103,7 @@ func (s *Service) fillResultsPage(c *fiber.Ctx, p *ResultsPage) {
 		}
 	}
 	for i, x := range r.Agendas {
-		row := ResultRow{AgendaResult: x, Score: x.Votes, NoteText: x.Note, LineAfter: i == lastSel}
+		row := ResultRow{AgendaResult: x, Score: x.Votes, NoteText: x.Note, LineAfter: i == lastSel, ranked: r.Method == MethodRanked}
 		if r.Method == MethodRanked {
 			row.Score = x.Points
 		}

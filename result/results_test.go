@@ -183,7 +183,7 @@ func TestResultsAndAnnounce(t *testing.T) {
 		clean(t, "results page", page.Body)
 		body := string(page.Body)
 		for _, want := range []string{`id="ranking"`, `id="budget-line"`, "예산 한도선", "28,000,000원", "한도 초과 — 별도 재원",
-			"득표가 같으면 사업비가 적은 의제가 앞서고", "현장투표", "종이투표", `id="receipt"`} {
+			"득표가 같으면 사업비가 적은 의제가 앞서고", "현장투표 5 · 온라인투표 3 · 종이투표 2", `id="receipt"`} {
 			if !strings.Contains(body, want) {
 				t.Errorf("the results page lacks %q", want)
 			}
