@@ -216,16 +216,16 @@ var xlsxColumns = []struct {
 // agenda, borders, wrapped text, and an A4 landscape print setup fitted to
 // the page width. The last row states the SHA-256 of the canonical content.
 func (s *Submission) XLSX() ([]byte, error) {
-	return writeXLSX(s.Title, [][]*Submission{{s}}, false, s.SHA256())
+	return writeXLSX(s.Title, []*Submission{s}, false, s.SHA256())
 }
 
 // ConsolidatedXLSX writes several submissions (a district's, or the city's)
 // in one sheet, with 자치구 and 동 columns in front.
 func ConsolidatedXLSX(title string, subs []*Submission, sum string) ([]byte, error) {
-	return writeXLSX(title, [][]*Submission{subs}, true, sum)
+	return writeXLSX(title, subs, true, sum)
 }
 
-func writeXLSX(title string, groups [][]*Submission, withPlace bool, sum string) ([]byte, error) {
+func writeXLSX(title string, subs []*Submission, withPlace bool, sum string) ([]byte, error) {
 	f := excelize.NewFile()
 	defer f.Close()
 	if err := f.SetSheetName("Sheet1", xlsxSheet); err != nil {
@@ -287,25 +287,23 @@ func writeXLSX(title string, groups [][]*Submission, withPlace bool, sum string)
 	if withPlace {
 		off = 2
 	}
-	for _, g := range groups {
-		for _, s := range g {
-			for _, r := range s.Rows {
-				cur, capital := r.splitMillion()
-				vals := []any{r.Rank, r.Title, r.Location, r.Content, r.CostMillion, r.Cost,
-					r.DistrictDepartment, r.CityDepartment, cur, capital, r.ExecutingDepartment, r.Remarks}
-				if withPlace {
-					vals = append([]any{s.District, s.Dong}, vals...)
-				}
-				// Strings stay strings (never formulas): SetSheetRow stores a
-				// string as a shared string, so "=HYPERLINK(…)" is text.
-				if err := f.SetSheetRow(xlsxSheet, "A"+strconv.Itoa(row), &vals); err != nil {
-					return nil, err
-				}
-				f.SetCellStyle(xlsxSheet, "A"+strconv.Itoa(row), last+strconv.Itoa(row), cellStyle)
-				costCol, _ := excelize.ColumnNumberToName(off + 6)
-				f.SetCellStyle(xlsxSheet, costCol+strconv.Itoa(row), costCol+strconv.Itoa(row), numStyle)
-				row++
+	for _, s := range subs {
+		for _, r := range s.Rows {
+			cur, capital := r.splitMillion()
+			vals := []any{r.Rank, r.Title, r.Location, r.Content, r.CostMillion, r.Cost,
+				r.DistrictDepartment, r.CityDepartment, cur, capital, r.ExecutingDepartment, r.Remarks}
+			if withPlace {
+				vals = append([]any{s.District, s.Dong}, vals...)
 			}
+			// Strings stay strings (never formulas): SetSheetRow stores a
+			// string as a shared string, so "=HYPERLINK(…)" is text.
+			if err := f.SetSheetRow(xlsxSheet, "A"+strconv.Itoa(row), &vals); err != nil {
+				return nil, err
+			}
+			f.SetCellStyle(xlsxSheet, "A"+strconv.Itoa(row), last+strconv.Itoa(row), cellStyle)
+			costCol, _ := excelize.ColumnNumberToName(off + 6)
+			f.SetCellStyle(xlsxSheet, costCol+strconv.Itoa(row), costCol+strconv.Itoa(row), numStyle)
+			row++
 		}
 	}
 	f.SetCellValue(xlsxSheet, "A"+strconv.Itoa(row+1), i18n.T("ko", "submission.hash_line", sum))
@@ -321,6 +319,8 @@ func writeXLSX(title string, groups [][]*Submission, withPlace bool, sum string)
 	}
 	m := 0.5
 	f.SetPageMargins(xlsxSheet, &excelize.PageLayoutMarginsOptions{Left: &m, Right: &m, Top: &m, Bottom: &m})
+	f.SetHeaderFooter(xlsxSheet, &excelize.HeaderFooterOptions{OddFooter: "&C&P / &N"})
+	f.SetPanes(xlsxSheet, &excelize.Panes{Freeze: true, YSplit: xlsxFirstRow - 1, TopLeftCell: "A" + strconv.Itoa(xlsxFirstRow), ActivePane: "bottomLeft"})
 	// Repeat the header rows on every printed page.
 	f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", RefersTo: fmt.Sprintf("'%s'!$2:$3", xlsxSheet), Scope: xlsxSheet})
 	buf, err := f.WriteToBuffer()
