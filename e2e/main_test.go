@@ -35,8 +35,9 @@ const (
 )
 
 // page is one page of the service as the cross-page checks see it. Path may
-// hold {slug}, {id} (the assembly of the fixture in State) and {code} (an
-// unused voting code of it).
+// hold {slug}, {id} (the assembly of the fixture in State), {agenda} (its
+// first agenda), {code} (an unused voting code of it) and {used} (a code
+// that has voted).
 type page struct {
 	Name  string
 	State string
@@ -82,6 +83,7 @@ var pages = []page{
 	{"rehearsal", published, "/host/assemblies/{id}/rehearsal", "dong", nil},
 	{"ballot: code entry", open, "/v/{slug}", "", nil},
 	{"ballot: with a code", open, "/v/{slug}?code={code}", "", []string{"english"}},
+	{"ballot: used code", open, "/v/{slug}?code={used}", "", nil},
 	{"projector", open, "/p/{slug}", "dong", []string{"english"}},
 	{"projector links", open, "/p/{slug}/links", "dong", nil},
 	{"host console", open, "/host/assemblies/{id}/console", "dong", []string{"en/axe"}},
@@ -188,12 +190,26 @@ func (s *site) path(t *testing.T, p page, lang string) string {
 			}
 			path = strings.ReplaceAll(path, "{agenda}", fmt.Sprint(gs[0].ID))
 		}
-		if strings.Contains(path, "{code}") {
+		for _, ph := range []string{"{code}", "{used}"} {
+			if !strings.Contains(path, ph) {
+				continue
+			}
 			codes, err := voting.DemoCodes(context.Background(), s.e.Server.Voting, a, s.host.User, 1)
 			if err != nil || len(codes) == 0 {
 				t.Fatalf("issue a voting code: %v", err)
 			}
-			path = strings.ReplaceAll(path, "{code}", url.QueryEscape(codes[0].Code))
+			if ph == "{used}" {
+				gs, err := assembly.FindAgendas(context.Background(), s.e.DB.Pool, a.ID)
+				if err != nil || len(gs) == 0 {
+					t.Fatalf("the fixture's agendas: %v", err)
+				}
+				r := s.e.Do(t, "POST", "/api/v1/ballots", "", map[string]any{"assembly": a.Slug, "code": codes[0].Code,
+					"choices": []string{fmt.Sprint(gs[0].ID)}, "nonce": "e2e-" + codes[0].Code})
+				if r.Status != 201 {
+					t.Fatalf("use the code: %d %s", r.Status, r.Body)
+				}
+			}
+			path = strings.ReplaceAll(path, ph, url.QueryEscape(codes[0].Code))
 		}
 	}
 	sep := "?"
