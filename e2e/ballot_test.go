@@ -16,7 +16,8 @@ import (
 
 // TestBallotByKeyboard votes with the keyboard alone (Tab, Space, arrow
 // keys, Enter), from typing the code to the receipt, for each voting
-// method, in Korean and in English, and runs axe-core on every step.
+// method, in Korean and in English, and runs every a11ytest check (axe-core,
+// keyboard reach, names, 320 px, 200 % zoom, touch targets) on every step.
 func TestBallotByKeyboard(t *testing.T) {
 	s := newSite(t, false)
 	for _, method := range []string{assembly.MethodApproval, assembly.MethodRanked, assembly.MethodBudget} {
@@ -40,7 +41,7 @@ func TestBallotByKeyboard(t *testing.T) {
 						if err := chromedp.Do(ctx, chromedp.WaitVisible(wait)); err != nil {
 							t.Fatalf("%s: %v", name, err)
 						}
-						a11ytest.CheckHere(t, ctx, name)
+						t.Run(name, func(t *testing.T) { a11ytest.CheckAllHere(t, ctx, name) })
 					}
 					tab := func(sel string) func() error { return func() error { return a11ytest.TabTo(ctx, sel, 40) } }
 					press := func(k string) func() error { return func() error { return chromedp.Do(ctx, chromedp.KeyEvent(k)) } }

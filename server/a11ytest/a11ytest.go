@@ -229,6 +229,22 @@ func CheckKeyboard(t testing.TB, ctx context.Context, url string) {
 	if err := chromedp.Do(ctx, chromedp.Navigate(url)); err != nil {
 		t.Fatal(err)
 	}
+	KeyboardHere(t, ctx, url)
+}
+
+// blurJS takes the focus back to the top of the page, so that the next
+// Tab reaches the first control.
+const blurJS = `(() => { if (document.activeElement) document.activeElement.blur(); window.getSelection().removeAllRanges(); return true; })()`
+
+// KeyboardHere is CheckKeyboard on the page as it is now. It starts from
+// the top of the page and leaves the focus there.
+func KeyboardHere(t testing.TB, ctx context.Context, what string) {
+	t.Helper()
+	url := what
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](blurJS)); err != nil {
+		t.Fatal(err)
+	}
+	defer chromedp.Run(ctx, chromedp.Evaluate[bool](blurJS))
 	var els []struct {
 		I        int    `json:"i"`
 		What     string `json:"what"`
@@ -364,7 +380,23 @@ func CheckReflow(t testing.TB, ctx context.Context, url string) {
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(320, 640), chromedp.Navigate(url)); err != nil {
 		t.Fatal(err)
 	}
-	checkOverflow(t, ctx, url+" at 320 px")
+	ReflowHere(t, ctx, url)
+}
+
+// settleJS waits until the page has been laid out again.
+const settleJS = `new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))`
+
+// ReflowHere is CheckReflow on the page as it is now; it leaves the
+// viewport at 320 px (EmulateReset or CheckAllHere restore it).
+func ReflowHere(t testing.TB, ctx context.Context, what string) {
+	t.Helper()
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(320, 640)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](settleJS, chromedp.EvalAwaitPromise)); err != nil {
+		t.Fatal(err)
+	}
+	checkOverflow(t, ctx, what+" at 320 px")
 }
 
 // CheckZoom loads url at 200 % (WCAG 1.4.4): a 640 CSS px viewport (a
@@ -376,12 +408,23 @@ func CheckZoom(t testing.TB, ctx context.Context, url string) {
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(640, 720), chromedp.Navigate(url)); err != nil {
 		t.Fatal(err)
 	}
-	js := `(() => { const de = document.documentElement; de.style.fontSize = (parseFloat(getComputedStyle(de).fontSize) * 2) + 'px';
-		return new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true)))); })()`
+	ZoomHere(t, ctx, url)
+}
+
+// ZoomHere is CheckZoom on the page as it is now. It gives the root font
+// size back afterwards and leaves the viewport at 640 px.
+func ZoomHere(t testing.TB, ctx context.Context, what string) {
+	t.Helper()
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(640, 720)); err != nil {
+		t.Fatal(err)
+	}
+	js := `(() => { const de = document.documentElement; de.dataset.a11yFont = de.style.fontSize;
+		de.style.fontSize = (parseFloat(getComputedStyle(de).fontSize) * 2) + 'px'; return ` + settleJS + `; })()`
 	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](js, chromedp.EvalAwaitPromise)); err != nil {
 		t.Fatal(err)
 	}
-	checkOverflow(t, ctx, url+" at 200 % zoom")
+	defer chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => { const de = document.documentElement; de.style.fontSize = de.dataset.a11yFont || ''; return true; })()`))
+	checkOverflow(t, ctx, what+" at 200 % zoom")
 }
 
 // MinTarget is the smallest touch target, in CSS px, on each side.
@@ -417,6 +460,20 @@ func CheckTouchTargets(t testing.TB, ctx context.Context, url string) {
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(360, 740), chromedp.Navigate(url)); err != nil {
 		t.Fatal(err)
 	}
+	TouchTargetsHere(t, ctx, url)
+}
+
+// TouchTargetsHere is CheckTouchTargets on the page as it is now; it
+// leaves the viewport at 360 px.
+func TouchTargetsHere(t testing.TB, ctx context.Context, what string) {
+	t.Helper()
+	url := what
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(360, 740)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](settleJS, chromedp.EvalAwaitPromise)); err != nil {
+		t.Fatal(err)
+	}
 	var small []string
 	if err := evalJSON(ctx, strings.Replace(targetsJS, "MIN", fmt.Sprint(MinTarget), -1), &small); err != nil {
 		t.Fatal(err)
@@ -438,6 +495,13 @@ func CheckNames(t testing.TB, ctx context.Context, url string) {
 	if err := chromedp.Do(ctx, chromedp.Navigate(url)); err != nil {
 		t.Fatal(err)
 	}
+	NamesHere(t, ctx, url)
+}
+
+// NamesHere is CheckNames on the page as it is now.
+func NamesHere(t testing.TB, ctx context.Context, what string) {
+	t.Helper()
+	url := what
 	tree, err := chromedp.Call(ctx, accessibility.GetFullAXTree, accessibility.GetFullAXTreeParams{})
 	if err != nil {
 		t.Fatal(err)
@@ -481,20 +545,22 @@ func axString(v *accessibility.Value) string {
 	return s
 }
 
-// A check is one of the checks above, by name.
+// A check is one of the checks above, by name: Run loads a URL, Here
+// checks the page the browser shows now (a step reached by a form).
 type NamedCheck struct {
 	Name string
 	Run  func(t testing.TB, ctx context.Context, url string)
+	Here func(t testing.TB, ctx context.Context, what string)
 }
 
 // Checks are every check, in the order CheckAll runs them.
 var Checks = []NamedCheck{
-	{"axe", Check},
-	{"keyboard", CheckKeyboard},
-	{"names", CheckNames},
-	{"320px", CheckReflow},
-	{"zoom200", CheckZoom},
-	{"touch", CheckTouchTargets},
+	{"axe", Check, CheckHere},
+	{"keyboard", CheckKeyboard, KeyboardHere},
+	{"names", CheckNames, NamesHere},
+	{"320px", CheckReflow, ReflowHere},
+	{"zoom200", CheckZoom, ZoomHere},
+	{"touch", CheckTouchTargets, TouchTargetsHere},
 }
 
 // CheckAll runs every check on url as named subtests.
@@ -502,6 +568,17 @@ func CheckAll(t *testing.T, ctx context.Context, url string) {
 	t.Helper()
 	for _, c := range Checks {
 		t.Run(c.Name, func(t *testing.T) { c.Run(t, ctx, url) })
+	}
+}
+
+// CheckAllHere runs every check on the page the browser shows now, as
+// named subtests, and then gives the viewport back and the focus to the
+// top of the page, so that a keyboard flow can go on from there.
+func CheckAllHere(t *testing.T, ctx context.Context, what string) {
+	t.Helper()
+	defer chromedp.Do(ctx, chromedp.EmulateReset())
+	for _, c := range Checks {
+		t.Run(c.Name, func(t *testing.T) { c.Here(t, ctx, what) })
 	}
 }
 

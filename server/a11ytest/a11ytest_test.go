@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/chromedp"
+
 	"maeul/database/dbtest"
 	"maeul/server/servertest"
 )
@@ -39,29 +41,42 @@ func TestChecksFindKnownFaults(t *testing.T) {
 	}))
 	defer srv.Close()
 	ctx := servertest.Browser(t)
-	cases := []struct {
-		name  string
-		check func(testing.TB, string)
-		want  []string
-	}{
-		{"axe", func(tb testing.TB, u string) { Check(tb, ctx, u) }, []string{"image-alt", "label", "html-has-lang", "color-contrast", "#nolabel"}},
-		{"keyboard", func(tb testing.TB, u string) { CheckKeyboard(tb, ctx, u) }, []string{"Tab does not reach", "a#unreachable", "no visible focus", "button#tiny"}},
-		{"names", func(tb testing.TB, u string) { CheckNames(tb, ctx, u) }, []string{"without an accessible name", "textbox", "nolabel"}},
-		{"reflow", func(tb testing.TB, u string) { CheckReflow(tb, ctx, u) }, []string{"wider than the screen", "div.wide", "cut off", "div.clip"}},
-		{"zoom", func(tb testing.TB, u string) { CheckZoom(tb, ctx, u) }, []string{"at 200 % zoom", "div.wide"}},
-		{"touch", func(tb testing.TB, u string) { CheckTouchTargets(tb, ctx, u) }, []string{"touch targets under 44 px", "button#tiny"}},
+	want := map[string][]string{
+		"axe":      {"image-alt", "label", "html-has-lang", "color-contrast", "#nolabel"},
+		"keyboard": {"Tab does not reach", "a#unreachable", "no visible focus", "button#tiny"},
+		"names":    {"without an accessible name", "textbox", "nolabel"},
+		"320px":    {"wider than the screen", "div.wide", "cut off", "div.clip"},
+		"zoom200":  {"at 200 % zoom", "div.wide"},
+		"touch":    {"touch targets under 44 px", "button#tiny"},
 	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			if msgs := Collect(t, func(tb testing.TB) { c.check(tb, srv.URL+"/good") }); len(msgs) > 0 {
+	for _, c := range Checks {
+		t.Run(c.Name, func(t *testing.T) {
+			if len(want[c.Name]) == 0 {
+				t.Fatalf("no known fault for the check %q", c.Name)
+			}
+			if msgs := Collect(t, func(tb testing.TB) { c.Run(tb, ctx, srv.URL+"/good") }); len(msgs) > 0 {
 				t.Errorf("the good page fails:\n%s", strings.Join(msgs, "\n"))
 			}
-			got := strings.Join(Collect(t, func(tb testing.TB) { c.check(tb, srv.URL+"/bad") }), "\n")
-			for _, w := range c.want {
+			got := strings.Join(Collect(t, func(tb testing.TB) { c.Run(tb, ctx, srv.URL+"/bad") }), "\n")
+			for _, w := range want[c.Name] {
 				if !strings.Contains(got, w) {
 					t.Errorf("the bad page's report lacks %q:\n%s", w, got)
 				}
 			}
+			// The same check on the page as it is, without loading it.
+			for _, pg := range []string{"/good", "/bad"} {
+				if err := chromedp.Do(ctx, chromedp.EmulateReset(), chromedp.Navigate(srv.URL+pg)); err != nil {
+					t.Fatal(err)
+				}
+				got := strings.Join(Collect(t, func(tb testing.TB) { c.Here(tb, ctx, pg) }), "\n")
+				if pg == "/good" && got != "" {
+					t.Errorf("here: the good page fails:\n%s", got)
+				}
+				if pg == "/bad" && !strings.Contains(got, want[c.Name][0]) {
+					t.Errorf("here: the bad page's report lacks %q:\n%s", want[c.Name][0], got)
+				}
+			}
+			chromedp.Do(ctx, chromedp.EmulateReset())
 		})
 	}
 }
