@@ -9,6 +9,7 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"errors"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -344,36 +345,71 @@ type ballotJob struct {
 // acknowledged before its batch committed. A batch that fails (a close
 // raced it, a stale agenda) is retried one ballot per transaction, so one
 // bad ballot never costs another its vote.
+//
+// Two committers: while one batch waits for its WAL flush, the other
+// gathers the next. More concurrent transactions only make the batches
+// smaller on a small machine (measured: docs/bench-ballots.md).
 const (
-	commitWorkers = 4
-	maxBatch      = 64
+	commitWorkers = 2
+	maxBatch      = 128
 )
 
+// commitQueue holds ballots waiting for a committer. There are no
+// background goroutines: a request that finds a free committer slot
+// becomes the committer itself (no hand-off when the venue is quiet); when
+// its own ballot is done and others still wait, it hands the slot to a new
+// goroutine so that its resident gets the answer at once.
+type commitQueue struct {
+	mu      sync.Mutex
+	pending []*ballotJob
+	active  int
+}
+
 func (s *Service) commit(j *ballotJob) {
-	s.startCommitters.Do(func() {
-		s.jobs = make(chan *ballotJob, 1024)
-		for range commitWorkers {
-			go s.committer()
-		}
-	})
-	s.jobs <- j
+	q := &s.queue
+	q.mu.Lock()
+	q.pending = append(q.pending, j)
+	if q.active < commitWorkers {
+		q.active++
+		q.mu.Unlock()
+		s.lead(j)
+	} else {
+		q.mu.Unlock()
+	}
 	<-j.done
 }
 
-func (s *Service) committer() {
-	batch := make([]*ballotJob, 0, maxBatch)
-	for j := range s.jobs {
-		batch = append(batch[:0], j)
-	drain:
-		for len(batch) < maxBatch {
-			select {
-			case j := <-s.jobs:
-				batch = append(batch, j)
-			default:
-				break drain
-			}
+// lead commits batches from the queue until it is empty, or until its own
+// ballot (own, nil for a hand-off) is done while others still wait.
+func (s *Service) lead(own *ballotJob) {
+	q := &s.queue
+	for {
+		q.mu.Lock()
+		if len(q.pending) == 0 {
+			q.active--
+			q.mu.Unlock()
+			return
 		}
+		if own != nil && isDone(own) {
+			q.mu.Unlock()
+			go s.lead(nil)
+			return
+		}
+		n := min(len(q.pending), maxBatch)
+		batch := make([]*ballotJob, n)
+		copy(batch, q.pending)
+		q.pending = append(q.pending[:0], q.pending[n:]...)
+		q.mu.Unlock()
 		s.runBatch(batch)
+	}
+}
+
+func isDone(j *ballotJob) bool {
+	select {
+	case <-j.done:
+		return true
+	default:
+		return false
 	}
 }
 
@@ -402,23 +438,73 @@ func (s *Service) runBatch(batch []*ballotJob) {
 	}
 }
 
-// execBatch sends the ballots in one pipeline; PostgreSQL runs everything
-// up to the pipeline's Sync as one implicit transaction, committed at the
-// Sync, so Close returning nil means every ballot of the batch committed.
+// execBatch stores a batch of ballots in one transaction: one statement
+// per code form, each consuming every code of the batch and inserting their
+// ballots (multi-row, so PostgreSQL plans and commits once per batch, not
+// once per ballot). PostgreSQL runs everything up to the pipeline's Sync as
+// one implicit transaction, committed at the Sync, so Close returning nil
+// means every ballot marked inserted has committed. A single ballot takes
+// the one-ballot statement.
 func (s *Service) execBatch(ctx context.Context, batch []*ballotJob) error {
+	if len(batch) == 1 {
+		j := batch[0]
+		var n int
+		err := s.Env.Pool.QueryRow(ctx, consumeBy[j.col], j.assemblyID, j.hash, j.nonceHash, j.box, j.receipt, j.agendas).Scan(&n)
+		j.inserted = err == nil && n == 1
+		return err
+	}
+	// A fixed order keeps two batches that share a code from deadlocking
+	// (and if they do, the batch is retried one ballot at a time).
+	sort.Slice(batch, func(a, b int) bool { return bytes.Compare(batch[a].hash, batch[b].hash) < 0 })
 	b := &pgx.Batch{}
-	for _, j := range batch {
-		b.Queue(consumeBy[j.col], j.assemblyID, j.hash, j.nonceHash, j.box, j.receipt, j.agendas)
+	var groups [][]*ballotJob
+	for _, col := range []string{"qr_hash", "short_hash"} {
+		var g []*ballotJob
+		var aids []int64
+		var hashes, nhs, boxes [][]byte
+		var receipts []string
+		var cOrd, cPos []int32
+		var cAgenda []int64
+		for _, j := range batch {
+			if j.col != col {
+				continue
+			}
+			g = append(g, j)
+			ord := int32(len(g))
+			aids = append(aids, j.assemblyID)
+			hashes, nhs, boxes = append(hashes, j.hash), append(nhs, j.nonceHash), append(boxes, j.box)
+			receipts = append(receipts, j.receipt)
+			for p, a := range j.agendas {
+				cOrd, cAgenda, cPos = append(cOrd, ord), append(cAgenda, a), append(cPos, int32(p+1))
+			}
+		}
+		if len(g) == 0 {
+			continue
+		}
+		groups = append(groups, g)
+		b.Queue(consumeManyBy[col], aids, hashes, nhs, boxes, receipts, cOrd, cAgenda, cPos)
 	}
 	br := s.Env.Pool.SendBatch(ctx, b)
 	var first error
-	for _, j := range batch {
-		var n int
-		if err := br.QueryRow().Scan(&n); err != nil {
+	for _, g := range groups {
+		rows, err := br.Query()
+		if err == nil {
+			for rows.Next() {
+				var ord int32
+				if err := rows.Scan(&ord); err != nil {
+					break
+				}
+				if ord >= 1 && int(ord) <= len(g) {
+					g[ord-1].inserted = true
+				}
+			}
+			rows.Close()
+			err = rows.Err()
+		}
+		if err != nil {
 			first = err
 			break
 		}
-		j.inserted = n == 1
 	}
 	if err := br.Close(); err != nil && first == nil {
 		first = err
@@ -430,6 +516,34 @@ func (s *Service) execBatch(ctx context.Context, batch []*ballotJob) error {
 	}
 	return first
 }
+
+// consumeManySQL is consumeSQL for many ballots at once. Inputs are
+// parallel arrays; choices are flattened as (ballot ordinal, agenda,
+// position). If the same code appears twice, the UPDATE consumes it once
+// and only that ordinal returns.
+func consumeManySQL(col string) string {
+	return `WITH i AS (
+	SELECT * FROM unnest($1::bigint[], $2::bytea[], $3::bytea[], $4::bytea[], $5::text[]) WITH ORDINALITY AS i(aid, hash, nh, box, receipt, ord)
+), u AS (
+	UPDATE codes c SET used_at = now(), nonce_hash = i.nh, receipt_box = i.box
+	FROM i
+	WHERE c.assembly_id = i.aid AND c.` + col + ` = i.hash AND c.used_at IS NULL AND c.revoked_at IS NULL
+	  AND (c.channel = 'onsite' OR EXISTS (SELECT 1 FROM assemblies a WHERE a.id = i.aid
+	       AND (a.online_from IS NULL OR now() >= a.online_from) AND (a.online_until IS NULL OR now() < a.online_until)))
+	RETURNING i.ord, i.aid, c.channel, i.receipt
+), b AS (
+	INSERT INTO ballots (assembly_id, channel, receipt) SELECT aid, channel, receipt FROM u RETURNING id, assembly_id, receipt
+), x AS (
+	INSERT INTO ballot_choices (assembly_id, ballot_id, agenda_id, position)
+	SELECT b.assembly_id, b.id, ch.agenda, ch.pos
+	FROM unnest($6::int[], $7::bigint[], $8::int[]) AS ch(ord, agenda, pos)
+	JOIN u ON u.ord = ch.ord JOIN b ON b.receipt = u.receipt
+	RETURNING 1
+)
+SELECT ord::int FROM u`
+}
+
+var consumeManyBy = map[string]string{"qr_hash": consumeManySQL("qr_hash"), "short_hash": consumeManySQL("short_hash")}
 
 // mapBallotErr turns the database's refusals into errors people can read.
 func mapBallotErr(err error) error {
@@ -490,4 +604,26 @@ func openReceipt(code, nonce string, box []byte) (string, error) {
 	}
 	b, err := g.Open(nil, box[:g.NonceSize()], box[g.NonceSize():], nil)
 	return string(b), err
+}
+
+// ConsumeOne is the consume-and-insert statement of Submit run alone, one
+// ballot per commit, without the group commit or HTTP: the baseline that
+// cmd/maeul-bench compares the service with. inserted is false when the
+// code was not consumed (used, revoked, unknown).
+func ConsumeOne(ctx context.Context, q assembly.Querier, assemblyID int64, code, nonce string, agendas []int64) (receipt string, inserted bool, err error) {
+	k, err := ParseCode(code)
+	if err != nil {
+		return "", false, err
+	}
+	nh := sha256.Sum256([]byte(nonce))
+	receipt = newReceipt()
+	box, err := sealReceipt(k.plain, nonce, receipt)
+	if err != nil {
+		return "", false, err
+	}
+	var n int
+	if err := q.QueryRow(ctx, consumeBy[k.column()], assemblyID, k.hash, nh[:], box, receipt, agendas).Scan(&n); err != nil {
+		return "", false, mapBallotErr(err)
+	}
+	return receipt, n == 1, nil
 }

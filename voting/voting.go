@@ -25,10 +25,9 @@ type Service struct {
 	// Guesses limits failed typed-code attempts per client.
 	Guesses *guessLimit
 
-	cache           infoCache
-	startCommitters sync.Once
-	jobs            chan *ballotJob
-	cards           cardJobs
+	cache infoCache
+	queue commitQueue
+	cards cardJobs
 }
 
 // NewService returns the voting service.
