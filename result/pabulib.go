@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 
 	"maeul/assembly"
 	"maeul/web"
@@ -482,13 +484,25 @@ func (s *Service) apiPabulib(c *fiber.Ctx) error {
 	if err := s.showable(c, a); err != nil {
 		return err
 	}
-	r, err := Find(c.UserContext(), s.Env.Pool, a)
-	if err != nil {
-		return err
+	// Once announced, the file written at the announcement.
+	var stored *string
+	if a.State == assembly.StateAnnounced {
+		err := s.Env.Pool.QueryRow(c.UserContext(), `SELECT pabulib FROM results WHERE assembly_id = $1`, a.ID).Scan(&stored)
+		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+			return err
+		}
 	}
-	b, err := WritePabulib(c.UserContext(), s.Env.Pool, a, r)
-	if err != nil {
-		return err
+	var b []byte
+	if stored != nil {
+		b = []byte(*stored)
+	} else {
+		r, err := Find(c.UserContext(), s.Env.Pool, a)
+		if err != nil {
+			return err
+		}
+		if b, err = WritePabulib(c.UserContext(), s.Env.Pool, a, r); err != nil {
+			return err
+		}
 	}
 	sendFile(c, b, "text/plain; charset=utf-8", "maeul_"+a.Slug+".pb", Hash(b))
 	return nil

@@ -293,8 +293,12 @@ func (s *Service) Announce(ctx context.Context, id int64, u *account.User) (*Res
 		return nil, err
 	}
 	r.SHA256 = Hash(raw)
-	if _, err := tx.Exec(ctx, `INSERT INTO results (assembly_id, snapshot, sha256, announced_by) VALUES ($1, $2, $3, $4)`,
-		id, raw, r.SHA256, u.ID); err != nil {
+	pb, err := WritePabulib(ctx, tx, a, r)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO results (assembly_id, snapshot, sha256, announced_by, pabulib) VALUES ($1, $2, $3, $4, $5)`,
+		id, raw, r.SHA256, u.ID, string(pb)); err != nil {
 		return nil, err
 	}
 	if err := audit(ctx, tx, u, a.District, a.Dong, &a.ID, "announce", "workflow.audit.announce",

@@ -1,6 +1,7 @@
 package result_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -169,6 +170,10 @@ func TestResultsAndAnnounce(t *testing.T) {
 		e.Do(t, "GET", path, "", nil).JSON(t, &frozen)
 		if frozen.Ballots != 12 || !slices.Equal(frozen.numbers(), before.numbers()) || frozen.SHA256 != after.SHA256 {
 			t.Fatalf("the announced result changed: ballots %d, order %v", frozen.Ballots, frozen.numbers())
+		}
+		pbFile := e.Do(t, "GET", fmt.Sprintf("/api/v1/assemblies/%d/ballots.pb", a.ID), "", nil)
+		if pb, err := result.ParsePabulib(bytes.NewReader(pbFile.Body)); err != nil || len(pb.Votes) != 12 {
+			t.Fatalf("the published ballots changed after the announcement: %v", err)
 		}
 		// A fresh count would now put agenda 5 first: the snapshot is what is read.
 		live, err := result.Compute(context.Background(), e.DB.Pool, a)
