@@ -311,6 +311,3 @@ func (s *Service) Announce(ctx context.Context, id int64, u *account.User) (*Res
 	s.Assemblies.OnChange(id)
 	return r, nil
 }
-
-func jsonMarshal(v any) ([]byte, error)   { return json.Marshal(v) }
-func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }

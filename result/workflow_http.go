@@ -1,6 +1,7 @@
 package result
 
 import (
+	"encoding/json"
 	"net/url"
 	"strconv"
 	"strings"
@@ -105,7 +106,7 @@ func (v SubmissionView) MarshalJSON() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	content, _ := jsonMarshal(v.Content)
+	content, _ := json.Marshal(v.Content)
 	return []byte(strings.TrimSuffix(string(rec), "}") + `,"content":` + string(content) +
 		`,"current_sha256":"` + v.CurrentSHA256 + `"}`), nil
 }
@@ -118,7 +119,7 @@ func (s *Service) submissionView(c *fiber.Ctx, rec *SubmissionRecord) (*Submissi
 		return nil, nil, err
 	}
 	v.Content = &Submission{}
-	if err := jsonUnmarshal(raw, v.Content); err != nil {
+	if err := json.Unmarshal(raw, v.Content); err != nil {
 		return nil, nil, err
 	}
 	a, err := assembly.FindAssembly(ctx, s.Env.Pool, rec.AssemblyID)
@@ -239,7 +240,7 @@ func (s *Service) districtXLSX(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	raw, _ := jsonMarshal(dl)
+	raw, _ := json.Marshal(dl)
 	sum := Hash(raw)
 	b, err := ConsolidatedXLSX(i18n.T("ko", "workflow.district_sheet_title", y, district), dl.Submissions, sum)
 	if err != nil {
@@ -279,7 +280,7 @@ func (s *Service) cityXLSX(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	raw, _ := jsonMarshal(cl)
+	raw, _ := json.Marshal(cl)
 	sum := Hash(raw)
 	b, err := ConsolidatedXLSX(i18n.T("ko", "workflow.city_sheet_title", y), cl.Submissions, sum)
 	if err != nil {
@@ -476,7 +477,7 @@ func (s *Service) districtPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	raw, _ := jsonMarshal(dl)
+	raw, _ := json.Marshal(dl)
 	p.ListSHA = Hash(raw)
 	if p.Audit, err = Audit(ctx, s.Env.Pool, u, web.Lang(c), district, "", 100); err != nil {
 		return err
@@ -539,7 +540,7 @@ func (s *Service) renderCity(c *fiber.Ctx, msg string) error {
 	if err != nil {
 		return err
 	}
-	raw, _ := jsonMarshal(cl)
+	raw, _ := json.Marshal(cl)
 	p.ListSHA = Hash(raw)
 	if p.Audit, err = Audit(ctx, s.Env.Pool, u, web.Lang(c), "", "", 100); err != nil {
 		return err
