@@ -1,8 +1,9 @@
 // Package a11ytest checks pages for accessibility in a real headless
 // Chromium (a context from servertest.Browser): axe-core's WCAG 2.1 A/AA
 // rules, keyboard-only reach with a visible focus, reflow at 320 px, 200 %
-// zoom, 44 px touch targets, and an accessible name on every control as
-// Chromium's own accessibility tree computes it.
+// zoom, 44 px touch targets, an accessible name on every control as
+// Chromium's own accessibility tree computes it, and no bar told by colour
+// alone.
 //
 // axe-core comes from npm (package.json at the module root; ./test.sh runs
 // npm ci). A missing node_modules/axe-core fails the test with what to run.
@@ -545,6 +546,44 @@ func axString(v *accessibility.Value) string {
 	return s
 }
 
+// barsJS finds bars that show an amount by colour and length alone: a
+// .meter (the house's bar), progress, meter, or an ARIA progressbar/meter
+// with neither an accessible name or value text nor a number written next
+// to it (in its parent).
+const barsJS = `(() => {
+  const out = [];
+  for (const el of document.querySelectorAll('.meter, progress, meter, [role=progressbar], [role=meter]')) {
+    const cs = getComputedStyle(el);
+    if (cs.display === 'none' || cs.visibility === 'hidden' || el.getClientRects().length === 0) continue;
+    const named = ['aria-label', 'aria-labelledby', 'aria-valuetext', 'aria-describedby', 'title'].some(a => (el.getAttribute(a) || '').trim());
+    const near = el.parentElement && /[0-9]/.test(el.parentElement.innerText);
+    if (!named && !near) out.push(el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + (el.className ? '.' + String(el.className).trim().split(/\s+/).join('.') : ''));
+  }
+  return JSON.stringify(out);
+})()`
+
+// CheckColour loads url and fails on a bar that tells an amount (a budget
+// line, a turnout) by colour and length only, without text (WCAG 1.4.1).
+func CheckColour(t testing.TB, ctx context.Context, url string) {
+	t.Helper()
+	if err := chromedp.Do(ctx, chromedp.Navigate(url)); err != nil {
+		t.Fatal(err)
+	}
+	ColourHere(t, ctx, url)
+}
+
+// ColourHere is CheckColour on the page as it is now.
+func ColourHere(t testing.TB, ctx context.Context, what string) {
+	t.Helper()
+	var bars []string
+	if err := evalJSON(ctx, barsJS, &bars); err != nil {
+		t.Fatal(err)
+	}
+	if len(bars) > 0 {
+		t.Errorf("%s: bars with no text, told by colour alone: %s", what, strings.Join(bars, "; "))
+	}
+}
+
 // A check is one of the checks above, by name: Run loads a URL, Here
 // checks the page the browser shows now (a step reached by a form).
 type NamedCheck struct {
@@ -561,6 +600,7 @@ var Checks = []NamedCheck{
 	{"320px", CheckReflow, ReflowHere},
 	{"zoom200", CheckZoom, ZoomHere},
 	{"touch", CheckTouchTargets, TouchTargetsHere},
+	{"colour", CheckColour, ColourHere},
 }
 
 // CheckAll runs every check on url as named subtests.
