@@ -82,6 +82,9 @@ type ApplicationPage struct {
 	Roster         *Roster
 	Rules          []RuleView
 	BackLink       string
+	// Members fills the form's member list (구성원 명단) when the names are
+	// kept; phone and signature are left blank for the paper.
+	Members []Member
 }
 
 func thisYear() int { return time.Now().In(web.Seoul).Year() }
@@ -322,6 +325,11 @@ func (s *Service) applicationPage(c *fiber.Ctx) error {
 		District: district, Dong: dong, Year: year, Roster: r}
 	p.NoIndex = true
 	p.Rules, _ = ruleViews(p.Lang, r)
+	if r.KeepNames {
+		if p.Members, err = s.Store.Members(c.UserContext(), r.ID); err != nil {
+			return err
+		}
+	}
 	p.BackLink = "/host/council?year=" + strconv.Itoa(year)
 	if u.Role != account.RoleDong {
 		p.BackLink += "&district=" + urlQuery(district) + "&dong=" + urlQuery(dong)

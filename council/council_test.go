@@ -156,6 +156,9 @@ func TestRosterEndToEnd(t *testing.T) {
 		if !strings.Contains(app, "■</span> <strong>계획형") {
 			t.Fatal("계획형 is not ticked on the application")
 		}
+		if !strings.Contains(app, "구성원 명단") || !strings.Contains(app, "<td>주민31</td>") {
+			t.Fatal("the application lacks the kept member list")
+		}
 		// The database refuses switching keep_names off while names remain.
 		if _, err := e.DB.Pool.Exec(context.Background(), `UPDATE council_rosters SET keep_names = false`); err == nil {
 			t.Fatal("keep_names went off with names still stored")
@@ -166,6 +169,9 @@ func TestRosterEndToEnd(t *testing.T) {
 		}
 		if n := count(t, e, members); n != 0 {
 			t.Fatalf("%d names left after 명단 삭제", n)
+		}
+		if app := string(h.Get(t, "/host/council/application?year=2026").Body); strings.Contains(app, "주민31") {
+			t.Fatal("the application still lists names after 명단 삭제")
 		}
 		if n := count(t, e, `SELECT total FROM council_rosters WHERE NOT keep_names AND plan_year = 2026`); n != 32 {
 			t.Fatalf("counts lost: total %d", n)
