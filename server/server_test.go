@@ -79,13 +79,17 @@ func TestLoginAndCSRF(t *testing.T) {
 	h := e.NewHost(t, "dong", "마포구", "성산1동")
 
 	t.Run("session cookie flags", func(t *testing.T) {
-		res, err := http.PostForm(e.URL+"/login", url.Values{"email": {h.Email}, "password": {"correct horse battery"}})
+		noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		res, err := noFollow.PostForm(e.URL+"/login", url.Values{"email": {h.Email}, "password": {"correct horse battery"}})
 		if err != nil {
 			t.Fatal(err)
 		}
 		res.Body.Close()
+		if res.StatusCode != 303 {
+			t.Fatalf("login answered %d, not a redirect", res.StatusCode)
+		}
 		var found bool
-		for _, c := range res.Request.Response.Cookies() {
+		for _, c := range res.Cookies() {
 			if c.Name == "maeul_session" {
 				found = true
 				if !c.HttpOnly || c.SameSite != http.SameSiteLaxMode {
