@@ -139,15 +139,24 @@ func runLive(o liveOpts) error {
 	if err != nil {
 		return err
 	}
-	srv, err := startChild(filepath.Join(tmp, "server.log"), bin, "serve", "--addr", addr, "--database-url", dsn)
-	if err != nil {
-		return err
-	}
-	defer srv.stop()
+	// A fresh server per run, so one run's memory does not hide the next's.
+	var srv *child
 	base := "http://" + addr
-	if err := waitHealthy(base+"/healthz", srv); err != nil {
+	startServer := func(run int) error {
+		if srv != nil {
+			srv.stop()
+		}
+		var err error
+		srv, err = startChild(filepath.Join(tmp, fmt.Sprintf("server-%d.log", run)), bin, "serve", "--addr", addr, "--database-url", dsn)
+		if err != nil {
+			return err
+		}
+		return waitHealthy(base+"/healthz", srv)
+	}
+	if err := startServer(0); err != nil {
 		return err
 	}
+	defer func() { srv.stop() }()
 
 	// One host, one assembly open for voting (not sealed, so messages carry
 	// every agenda's numbers), one projector link for the viewers.
@@ -197,6 +206,9 @@ func runLive(o liveOpts) error {
 	var results []liveResult
 	for i, n := range o.viewers {
 		fmt.Fprintf(os.Stderr, "run %d: %d viewers of maeul, %d ballots/s for %v …\n", i+1, n, o.rate, o.duration)
+		if err := startServer(i + 1); err != nil {
+			return err
+		}
 		r, sample, err := runMaeul(o, n, wsURL, tallyURL, base, srv.cmd.Process.Pid, agendaIDs, codes[i*perRun:(i+1)*perRun])
 		if err != nil {
 			return err
