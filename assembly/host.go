@@ -42,6 +42,8 @@ type hostHomePage struct {
 	Assemblies []hostRow
 	CanCreate  bool
 	ScopeText  string
+	// Role lets district and city hosts reach their submission overviews.
+	Role string
 }
 
 type hostRow struct {
@@ -57,7 +59,7 @@ func (s *Service) hostHome(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p := hostHomePage{Page: hostPage(c, nil, i18n.T(lang, "host.home.title")), CanCreate: u.Role == account.RoleDong}
+	p := hostHomePage{Page: hostPage(c, nil, i18n.T(lang, "host.home.title")), CanCreate: u.Role == account.RoleDong, Role: u.Role}
 	switch u.Role {
 	case account.RoleCity:
 		p.ScopeText = i18n.T(lang, "host.scope.city")

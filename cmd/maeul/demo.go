@@ -48,6 +48,7 @@ func loadDemo(ctx context.Context, srv *server.Server, cfg Config, w io.Writer) 
 	fmt.Fprintf(w, "  공고문 notice    %s/a/%s/notice\n", b, a.Slug)
 	fmt.Fprintf(w, "  투표 ballot      %s/v/%s  (codes below)\n", b, a.Slug)
 	fmt.Fprintf(w, "  프로젝터         %s/p/%s  (host login)\n", b, a.Slug)
+	fmt.Fprintf(w, "  결과 results     %s/r/%s  (after the host closes and announces the vote)\n", b, a.Slug)
 	fmt.Fprintf(w, "  관리자 host      %s/login  email %s  password %s\n\n", b, demoEmail, demoPassword)
 	for _, c := range codes {
 		fmt.Fprintf(w, "  one-time code %s   %s\n", c.Short, c.URL)
