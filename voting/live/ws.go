@@ -201,7 +201,10 @@ func (v *viewer) writeLoop() {
 			if pm == nil {
 				err = v.conn.WriteControl(websocket.PingMessage, nil, time.Now().Add(WriteWait))
 			} else {
-				v.conn.SetWriteDeadline(time.Now().Add(WriteWait))
+				// No write deadline (a timer per write per viewer): a viewer
+				// that stops reading fills its queue and is closed by offer,
+				// one that stops answering pings by readLoop; either close
+				// ends a blocked write.
 				err = v.conn.WritePreparedMessage(pm)
 			}
 			if err != nil {
