@@ -132,7 +132,7 @@ func (r *Rules) Check(choices []AgendaRef) ([]int64, error) {
 	switch r.Method {
 	case assembly.MethodBudget:
 		if total > r.BudgetCap {
-			return nil, maeul.FieldErrorf(maeul.EINVALID, "choices", "ballot.over_budget", web.Won(total), web.Won(r.BudgetCap))
+			return nil, maeul.FieldErrorf(maeul.EINVALID, "choices", "ballot.over_budget", web.Group(total), web.Group(r.BudgetCap))
 		}
 	case assembly.MethodRanked:
 		if len(ids) > r.MaxChoices {

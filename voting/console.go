@@ -162,6 +162,9 @@ type PaperPage struct {
 	Count   int64
 }
 
+// Money writes an amount in the page's language.
+func (p PaperPage) Money(n int64) string { return money(p.Lang, n) }
+
 func (s *Service) renderPaper(c *fiber.Ctx, id int64, typed, errMsg string) error {
 	u := account.CurrentUser(c)
 	a, err := s.managed(c.UserContext(), u, id)

@@ -13,7 +13,8 @@
   var meter = document.querySelector("#budget-meter > span");
   var boxes = Array.prototype.slice.call(form.querySelectorAll("input[name=choice]"));
   var selects = Array.prototype.slice.call(form.querySelectorAll("select.rank"));
-  function won(n) { return n.toLocaleString("ko-KR") + "원"; }
+  var en = form.getAttribute("data-lang") === "en";
+  function won(n) { return en ? n.toLocaleString("en-US") + " won" : n.toLocaleString("ko-KR") + "원"; }
 
   function update() {
     var n = 0, total = 0;
