@@ -72,6 +72,9 @@ type Hub struct {
 // room is the viewers of one assembly and the last message they were sent.
 type room struct {
 	id int64
+	// counting serialises recounts, so a later snapshot is never
+	// overwritten by an earlier one that finished after it.
+	counting sync.Mutex
 
 	mu      sync.Mutex
 	viewers map[*viewer]struct{}
@@ -346,6 +349,8 @@ func (h *Hub) Current(ctx context.Context, id int64) (*voting.Tally, error) {
 func (h *Hub) refresh(ctx context.Context, r *room) error {
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
+	r.counting.Lock()
+	defer r.counting.Unlock()
 	t, err := h.Current(ctx, r.id)
 	if err != nil {
 		return err
