@@ -12,8 +12,10 @@ const $ = (id) => document.getElementById(id);
 
 function group(n) { return Number(n).toLocaleString("en-US"); }
 
-// manwon mirrors web.Manwon: 3천만원, 450만원, 1억 2천만원.
+// manwon mirrors web.Manwon: 3천만원, 450만원, 1억 2천만원 (KRW 30,000,000 in
+// English, as ProjectorPage.Money).
 function manwon(n) {
+  if (lang === "en") return "KRW " + group(n);
   if (n < 10000 || n % 10000 !== 0) return group(n) + "원";
   let m = n / 10000, s = "";
   const eok = Math.floor(m / 10000);

@@ -104,6 +104,15 @@ func (h *Hub) projector(c *fiber.Ctx) error {
 	return h.env.Views.Render(c, "live/projector", p)
 }
 
+// Money writes won as notices do in Korean (3천만원) and as KRW 30,000,000
+// in English.
+func (p ProjectorPage) Money(n int64) string {
+	if p.Lang == "en" {
+		return "KRW " + web.Group(n)
+	}
+	return web.Manwon(n)
+}
+
 func trimScheme(u string) string {
 	for _, s := range []string{"https://", "http://"} {
 		if len(u) > len(s) && u[:len(s)] == s {
