@@ -2,6 +2,7 @@ package live_test
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"image/png"
 	"strings"
@@ -15,6 +16,8 @@ import (
 	"maeul/account"
 	"maeul/assembly"
 	"maeul/server/servertest"
+	"maeul/voting"
+	"maeul/voting/live"
 )
 
 func TestProjectorInBrowser(t *testing.T) {
@@ -124,4 +127,42 @@ func TestProjectorQR(t *testing.T) {
 	if page.Status != 200 || !strings.Contains(string(page.Body), `id="password"`) || strings.Contains(string(page.Body), `id="projector"`) {
 		t.Fatalf("projector without credentials: %d", page.Status)
 	}
+}
+
+func TestProjectorReconnectsAfterRestart(t *testing.T) {
+	e := servertest.Start(t)
+	a, gs := e.Fixture(t, servertest.FixtureOptions{State: assembly.StateOpen})
+	tok, _, err := live.CreateLink(context.Background(), e.DB.Pool, a.ID, nil, "강당")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := servertest.FreeAddr(t)
+	p := startProc(t, e.DB.DSN, addr)
+	ctx := servertest.Browser(t)
+	if err := chromedp.Do(ctx, chromedp.Navigate(p.URL+"/p/"+a.Slug+"?t="+tok),
+		chromedp.WaitReady(`#projector[data-online="true"]`)); err != nil {
+		t.Fatalf("open the projector with a link: %v", err)
+	}
+	poll := func(what, js, want string) {
+		t.Helper()
+		var got string
+		for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+			got, err = chromedp.Run(ctx, chromedp.Evaluate[string](js))
+			if err == nil && got == want {
+				return
+			}
+		}
+		t.Fatalf("%s: %q (%v), want %q", what, got, err, want)
+	}
+	const indicator = `(function(){var c=document.getElementById('conn');return c.hidden ? '' : c.textContent})()`
+	poll("online", indicator, "")
+
+	p.stop(t)
+	poll("offline indicator", indicator, "연결 끊김 — 다시 연결 중")
+	insertBallot(t, e, a.ID, voting.ChannelPaper, gs[3].ID)
+
+	startProc(t, e.DB.DSN, addr)
+	poll("the count after the restart", `document.getElementById('ballots').textContent`, "1")
+	poll("back online", indicator, "")
+	poll("paper turnout", `document.getElementById('ch-paper').textContent`, "1")
 }
