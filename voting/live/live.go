@@ -199,11 +199,21 @@ func (h *Hub) flush(ctx context.Context) {
 		default:
 		}
 	}
+	// A few recounts at a time: on a day with many assemblies, one slow
+	// count must not hold up the others' viewers.
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 4)
 	for _, r := range rooms {
-		if err := h.refresh(ctx, r); err != nil && ctx.Err() == nil {
-			h.env.Log.Warn("live: recount failed; the resync will retry", "assembly", r.id, "err", err)
-		}
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			if err := h.refresh(ctx, r); err != nil && ctx.Err() == nil {
+				h.env.Log.Warn("live: recount failed; the resync will retry", "assembly", r.id, "err", err)
+			}
+		}()
 	}
+	wg.Wait()
 }
 
 // notifier tells the other instances which assemblies changed, on its own
