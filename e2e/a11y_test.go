@@ -37,8 +37,8 @@ func TestAccessibility(t *testing.T) {
 // reportKnown prints what a check with a known, routed fault found.
 func reportKnown(t *testing.T, check string, msgs []string) {
 	if len(msgs) == 0 {
-		t.Logf("KNOWN FAULT FIXED: %q passes now; remove it from Known in e2e/main_test.go", check)
+		t.Logf("KNOWN FAULT FIXED in %s: %q passes now; remove it from Known in e2e/main_test.go", t.Name(), check)
 		return
 	}
-	t.Logf("known fault (routed, not failing):\n%s", strings.Join(msgs, "\n"))
+	t.Logf("known fault in %s (routed, not failing):\n%s", t.Name(), strings.Join(msgs, "\n"))
 }

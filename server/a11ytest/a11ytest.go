@@ -234,8 +234,14 @@ func CheckKeyboard(t testing.TB, ctx context.Context, url string) {
 }
 
 // blurJS takes the focus back to the top of the page, so that the next
-// Tab reaches the first control.
-const blurJS = `(() => { if (document.activeElement) document.activeElement.blur(); window.getSelection().removeAllRanges(); return true; })()`
+// Tab reaches the first control: it focuses an empty, unfocusable-by-Tab
+// span at the start of the body (a blur alone leaves Chromium's starting
+// point where the focus was). dropStartJS removes it again.
+const blurJS = `(() => { let s = document.getElementById('a11y-start');
+  if (!s) { s = document.createElement('span'); s.id = 'a11y-start'; s.tabIndex = -1; document.body.prepend(s); }
+  s.focus(); window.getSelection().removeAllRanges(); return true; })()`
+
+const dropStartJS = `(() => { const s = document.getElementById('a11y-start'); if (s) { s.blur(); s.remove(); } return true; })()`
 
 // KeyboardHere is CheckKeyboard on the page as it is now. It starts from
 // the top of the page and leaves the focus there.
@@ -245,7 +251,10 @@ func KeyboardHere(t testing.TB, ctx context.Context, what string) {
 	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](blurJS)); err != nil {
 		t.Fatal(err)
 	}
-	defer chromedp.Run(ctx, chromedp.Evaluate[bool](blurJS))
+	defer func() {
+		chromedp.Run(ctx, chromedp.Evaluate[bool](blurJS))
+		chromedp.Run(ctx, chromedp.Evaluate[bool](dropStartJS))
+	}()
 	var els []struct {
 		I        int    `json:"i"`
 		What     string `json:"what"`
