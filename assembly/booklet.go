@@ -149,7 +149,7 @@ func MethodText(lang string, a *Assembly) string {
 	case MethodRanked:
 		return i18n.T(lang, "booklet.method.ranked", a.MaxChoices, a.MaxChoices)
 	case MethodBudget:
-		return i18n.T(lang, "booklet.method.budget", web.Won(a.BudgetCap))
+		return i18n.T(lang, "booklet.method.budget", web.Money(lang, a.BudgetCap))
 	}
 	return ""
 }
@@ -159,11 +159,11 @@ func MethodText(lang string, a *Assembly) string {
 func BudgetText(lang string, total, limit int64) (string, bool) {
 	switch {
 	case total > limit:
-		return i18n.T(lang, "booklet.budget.over", web.Won(total), web.Won(limit), web.Won(total-limit)), true
+		return i18n.T(lang, "booklet.budget.over", web.Money(lang, total), web.Money(lang, limit), web.Money(lang, total-limit)), true
 	case total == limit:
-		return i18n.T(lang, "booklet.budget.equal", web.Won(total), web.Won(limit)), false
+		return i18n.T(lang, "booklet.budget.equal", web.Money(lang, total), web.Money(lang, limit)), false
 	}
-	return i18n.T(lang, "booklet.budget.under", web.Won(total), web.Won(limit), web.Won(limit-total)), false
+	return i18n.T(lang, "booklet.budget.under", web.Money(lang, total), web.Money(lang, limit), web.Money(lang, limit-total)), false
 }
 
 // timeRange writes a from–to range in Seoul time: the end's date is left

@@ -331,7 +331,7 @@ func (s *Service) ruleText(lang string, a *Assembly, name string) string {
 	case "ends_at":
 		return web.FormatDateTime(lang, a.EndsAt)
 	case "budget_cap":
-		return web.Won(a.BudgetCap)
+		return web.Money(lang, a.BudgetCap)
 	case "method":
 		return i18n.T(lang, "host.method."+a.Method)
 	case "max_choices":

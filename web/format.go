@@ -17,6 +17,24 @@ var Seoul = func() *time.Location {
 // Won formats an amount of won with thousands separators: 30,000,000원.
 func Won(n int64) string { return Group(n) + "원" }
 
+// Money writes an amount for lang: 30,000,000원 in Korean, KRW 30,000,000
+// in English.
+func Money(lang string, n int64) string {
+	if lang == "en" {
+		return "KRW " + Group(n)
+	}
+	return Won(n)
+}
+
+// MoneyShort writes an amount the short way notices do (3천만원), or as
+// KRW 30,000,000 in English.
+func MoneyShort(lang string, n int64) string {
+	if lang == "en" {
+		return "KRW " + Group(n)
+	}
+	return Manwon(n)
+}
+
 // Group writes n with thousands separators.
 func Group(n int64) string {
 	neg := n < 0

@@ -120,14 +120,16 @@ func (p Page) OtherLang() string {
 // Funcs are the template functions every page may use.
 func Funcs(assets *Assets) template.FuncMap {
 	return template.FuncMap{
-		"asset":    assets.URL,
-		"won":      Won,
-		"manwon":   Manwon,
-		"million":  Million,
-		"date":     FormatDate,
-		"time":     FormatTime,
-		"datetime": FormatDateTime,
-		"add":      func(a, b int) int { return a + b },
+		"asset":      assets.URL,
+		"won":        Won,
+		"manwon":     Manwon,
+		"million":    Million,
+		"money":      Money,
+		"moneyShort": MoneyShort,
+		"date":       FormatDate,
+		"time":       FormatTime,
+		"datetime":   FormatDateTime,
+		"add":        func(a, b int) int { return a + b },
 		"pct": func(a, b int64) int64 {
 			if b == 0 {
 				return 0
