@@ -1,8 +1,10 @@
 package voting_test
 
 import (
+	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
@@ -79,8 +81,11 @@ func TestBrowserVoteWithoutJavaScript(t *testing.T) {
 	}
 	step := func(name string, a ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
-		if err := chromedp.Do(ctx, a...); err != nil {
-			t.Fatalf("%s: %v", name, err)
+		sctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		defer cancel()
+		if err := chromedp.Do(sctx, a...); err != nil {
+			loc, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`location.href + " " + document.readyState + " " + document.title + " | " + (document.querySelector(".error-box,#choose-error") || {}).textContent + " | checked: " + Array.from(document.querySelectorAll("input:checked")).map(function(e){return e.id}).join(",")`))
+			t.Fatalf("%s: %v (at %s)", name, err, loc)
 		}
 	}
 	step("navigate", chromedp.Navigate(v.e.URL+"/v/"+v.a.Slug))
@@ -98,17 +103,18 @@ func TestBrowserVoteWithoutJavaScript(t *testing.T) {
 	}
 	ids := v.ids(0, 1, 2)
 	// Over the cap first: the server says so.
-	if err := chromedp.Do(ctx, chromedp.Click("#c-"+ids[1]), chromedp.Click("#c-"+ids[2]), chromedp.Click("#c-"+ids[0]),
-		chromedp.Click(`#ballot-form button[type=submit]`), chromedp.WaitVisible("#choose-error")); err != nil {
-		t.Fatal(err)
-	}
+	step("choose over the cap", chromedp.Click("#c-"+ids[1]), chromedp.Click("#c-"+ids[2]), chromedp.Click("#c-"+ids[0]))
+	step("submit over the cap", chromedp.Click(`#ballot-form button[type=submit]`))
+	step("the refusal", chromedp.WaitVisible("#choose-error"))
 	if msg, _ := chromedp.Run(ctx, chromedp.Text("#choose-error")); !strings.Contains(msg, "한도액") {
 		t.Fatalf("over-budget message %q", msg)
 	}
-	if err := chromedp.Do(ctx, chromedp.Click("#c-"+ids[2]), chromedp.Click(`#ballot-form button[type=submit]`),
-		chromedp.WaitVisible("#cast"), chromedp.Click("#cast"), chromedp.WaitVisible("#receipt")); err != nil {
-		t.Fatal(err)
-	}
+	// By keyboard this time: focus, Space, Enter.
+	step("drop one", chromedp.Focus("#c-"+ids[2]), chromedp.KeyEvent(" "))
+	step("submit", chromedp.Focus(`#ballot-form button[type=submit]`), chromedp.KeyEvent("\r"))
+	step("confirm page", chromedp.WaitVisible("#cast"))
+	step("cast", chromedp.Click("#cast"))
+	step("receipt", chromedp.WaitVisible("#receipt"))
 	receipt, _ := chromedp.Run(ctx, chromedp.Text("#receipt"))
 	if v.count(t, `SELECT count(*) FROM ballots WHERE receipt = $1`, strings.TrimSpace(receipt)) != 1 {
 		t.Fatalf("receipt %q is not stored", receipt)

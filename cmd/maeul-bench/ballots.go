@@ -266,7 +266,6 @@ func (r *ballotRun) p(q float64) time.Duration {
 	return r.lat[max(0, min(i, len(r.lat)-1))]
 }
 
-
 // runBallots sends up to n ballots from c workers, each waiting for its answer.
 func runBallots(c, n int, maxDur time.Duration, take func() (string, bool), do func(string, int) error) *ballotRun {
 	var wg sync.WaitGroup
