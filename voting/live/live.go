@@ -27,6 +27,7 @@ import (
 	"github.com/gorilla/websocket"
 	"github.com/jackc/pgx/v5"
 
+	"maeul"
 	"maeul/assembly"
 	"maeul/voting"
 	"maeul/web"
@@ -208,7 +209,17 @@ func (h *Hub) flush(ctx context.Context) {
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			if err := h.refresh(ctx, r); err != nil && ctx.Err() == nil {
+			err := h.refresh(ctx, r)
+			switch {
+			case err == nil || ctx.Err() != nil:
+			case maeul.ErrorCode(err) == maeul.ENOTFOUND:
+				// The assembly is gone: nothing more will come.
+				r.mu.Lock()
+				for v := range r.viewers {
+					v.kill(websocket.CloseNormalClosure)
+				}
+				r.mu.Unlock()
+			default:
 				h.env.Log.Warn("live: recount failed; the resync will retry", "assembly", r.id, "err", err)
 			}
 		}()

@@ -386,3 +386,19 @@ func TestSlowViewerDoesNotDelayOthers(t *testing.T) {
 		t.Fatalf("the viewer that never reads was never dropped")
 	}
 }
+
+func TestDeletedAssemblyEndsTheFeed(t *testing.T) {
+	e := servertest.Start(t)
+	a, _ := e.Fixture(t, servertest.FixtureOptions{State: assembly.StateOpen})
+	host := e.NewHost(t, account.RoleDong, a.District, a.Dong)
+	c := mustDial(t, e.URL, a.ID, host.Token, "")
+	read(t, c, 10*time.Second)
+	if _, err := e.DB.Pool.Exec(context.Background(), `DELETE FROM assemblies WHERE id = $1`, a.ID); err != nil {
+		t.Fatal(err)
+	}
+	e.Server.Assemblies.OnChange(a.ID)
+	c.SetReadDeadline(time.Now().Add(10 * time.Second))
+	if _, _, err := c.ReadMessage(); !websocket.IsCloseError(err, websocket.CloseNormalClosure) {
+		t.Fatalf("the feed of a deleted assembly: %v, want a normal close", err)
+	}
+}
