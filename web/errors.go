@@ -89,6 +89,8 @@ func Normalize(err error) *maeul.Error {
 			return maeul.Errorf(maeul.ENOTFOUND, "error.not_found")
 		case 405:
 			return maeul.Errorf(maeul.ENOTFOUND, "error.not_found")
+		case 408:
+			return maeul.Errorf(maeul.EMALFORMED, "error.timeout")
 		case 413:
 			return maeul.Errorf(maeul.EMALFORMED, "error.too_large")
 		case 429:
