@@ -62,13 +62,9 @@ func (p BallotPage) Approval() bool { return p.A.Method == assembly.MethodApprov
 // Money writes an amount in the page's language.
 func (p BallotPage) Money(n int64) string { return money(p.Lang, n) }
 
-// money writes 5,000,000원 in Korean and 5,000,000 won in English.
-func money(lang string, n int64) string {
-	if lang == "en" {
-		return web.Group(n) + " won"
-	}
-	return web.Won(n)
-}
+// money writes 5,000,000원 in Korean and KRW 5,000,000 in English, as
+// every page does.
+func money(lang string, n int64) string { return web.Money(lang, n) }
 
 // Left is what the cap leaves after the chosen agendas.
 func (p BallotPage) Left() int64 { return p.A.BudgetCap - p.Total }

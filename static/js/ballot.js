@@ -14,7 +14,7 @@
   var boxes = Array.prototype.slice.call(form.querySelectorAll("input[name=choice]"));
   var selects = Array.prototype.slice.call(form.querySelectorAll("select.rank"));
   var en = form.getAttribute("data-lang") === "en";
-  function won(n) { return en ? n.toLocaleString("en-US") + " won" : n.toLocaleString("ko-KR") + "원"; }
+  function won(n) { return en ? "KRW " + n.toLocaleString("en-US") : n.toLocaleString("ko-KR") + "원"; }
 
   function update() {
     var n = 0, total = 0;
