@@ -1,0 +1,25 @@
+// The console's counts refresh themselves every few seconds while the page
+// is open; without this file the page shows the counts as of its loading
+// and has a refresh link.
+(function () {
+  "use strict";
+  var root = document.getElementById("console");
+  if (!root || !window.fetch) return;
+  var url = root.getAttribute("data-stats");
+  function get(obj, path) {
+    return path.split(".").reduce(function (o, k) { return o == null ? o : o[k]; }, obj);
+  }
+  function tick() {
+    fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (s) {
+        if (!s) return;
+        document.querySelectorAll("[data-stat]").forEach(function (el) {
+          var v = get(s, el.getAttribute("data-stat"));
+          if (v != null && String(v) !== el.textContent) el.textContent = String(v);
+        });
+      })
+      .catch(function () {});
+  }
+  setInterval(function () { if (!document.hidden) tick(); }, 5000);
+})();
