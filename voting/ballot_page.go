@@ -40,7 +40,11 @@ type BallotPage struct {
 	Receipt  string
 	Stop     string
 	StopHint string
-	Channel  string
+	// Retry offers to type a code again (the stop was about the code).
+	Retry bool
+	// Results links to the results page (voting has closed).
+	Results bool
+	Channel string
 }
 
 // BallotAgenda is one agenda as the ballot shows it.
@@ -92,9 +96,11 @@ func (s *Service) stop(c *fiber.Ctx, bi *ballotInfo, err error) error {
 	p.Stop = web.Message(p.Lang, e)
 	switch e.Key {
 	case "code.used":
-		p.StopHint = i18n.T(p.Lang, "ballot.used_hint")
-	case "code.unknown":
-		p.StopHint = i18n.T(p.Lang, "ballot.unknown_hint")
+		p.StopHint, p.Retry = i18n.T(p.Lang, "ballot.used_hint"), true
+	case "code.unknown", "code.bad_symbol":
+		p.StopHint, p.Retry = i18n.T(p.Lang, "ballot.unknown_hint"), true
+	case "ballot.closed":
+		p.Results = true
 	}
 	if e.RetryAfter > 0 {
 		c.Set("Retry-After", strconv.Itoa(e.RetryAfter))
