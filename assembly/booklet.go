@@ -100,7 +100,7 @@ func (s *Service) renderBooklet(c *fiber.Ctx, a *Assembly, form *opinionForm) er
 	ctx := c.UserContext()
 	lang := web.Lang(c)
 	u := account.CurrentUser(c)
-	p := bookletPage{Page: web.NewPage(c, i18n.T(lang, "booklet.title", a.Title)), A: a,
+	p := bookletPage{Page: Page(c, a, i18n.T(lang, "booklet.title", a.Title)), A: a,
 		Preview: !a.Public(), CanManage: u.CanManage(a.District, a.Dong), Form: form,
 		OpinionsOpen: a.State == StatePublished || a.State == StateOpen,
 		When:         timeRange(lang, a.StartsAt, a.EndsAt), NoticeURL: "/a/" + a.Slug + "/notice"}

@@ -36,7 +36,7 @@ func (s *Service) notice(c *fiber.Ctx) error {
 		return err
 	}
 	lang := web.Lang(c)
-	p := noticePage{Page: web.NewPage(c, i18n.T(lang, "notice.title", a.Dong)), A: a, Agendas: gs, Preview: preview,
+	p := noticePage{Page: Page(c, a, i18n.T(lang, "notice.title", a.Dong)), A: a, Agendas: gs, Preview: preview,
 		When: timeRange(lang, a.StartsAt, a.EndsAt), BookletURL: BookletURL(s.Env, a)}
 	if a.OnlineFrom != nil && a.OnlineUntil != nil {
 		p.Online = timeRange(lang, *a.OnlineFrom, *a.OnlineUntil)

@@ -74,7 +74,7 @@ func money(lang string, n int64) string { return web.Money(lang, n) }
 func (p BallotPage) Left() int64 { return p.A.BudgetCap - p.Total }
 
 func (s *Service) newBallotPage(c *fiber.Ctx, bi *ballotInfo, step string) BallotPage {
-	p := BallotPage{Page: web.NewPage(c, bi.a.Dong+" "+bi.a.Title), Step: step, A: bi.a}
+	p := BallotPage{Page: assembly.Page(c, bi.a, bi.a.Dong+" "+bi.a.Title), Step: step, A: bi.a}
 	p.NoIndex = true
 	for _, g := range bi.agendas {
 		p.Agendas = append(p.Agendas, BallotAgenda{ID: g.IDString(), Number: g.Number, Title: g.Title, Summary: g.Summary, Cost: g.Cost})

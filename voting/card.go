@@ -161,7 +161,7 @@ func (s *Service) cardsPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p := CardsPage{Page: web.NewPage(c, j.a.Dong+" "+j.a.Title), A: j.a, Done: j.done.Load(), Total: len(j.codes),
+	p := CardsPage{Page: assembly.Page(c, j.a, j.a.Dong+" "+j.a.Title), A: j.a, Done: j.done.Load(), Total: len(j.codes),
 		Channel: j.channel, Ballot: s.Env.BaseURL + "/v/" + j.a.Slug,
 		JobURL: "/host/assemblies/" + j.a.IDString() + "/cards/" + j.id}
 	p.NoIndex = true

@@ -38,7 +38,7 @@ func (s *Service) renderConsole(c *fiber.Ctx, a *assembly.Assembly, errMsg strin
 	if err != nil {
 		return err
 	}
-	p := ConsolePage{Page: web.NewPage(c, i18n.T(web.Lang(c), "console.title")+" · "+a.Dong), A: a, Stats: st,
+	p := ConsolePage{Page: assembly.Page(c, a, i18n.T(web.Lang(c), "console.title")+" · "+a.Dong), A: a, Stats: st,
 		CanManage: u.CanManage(a.District, a.Dong), Error: errMsg, Ballot: s.Env.BaseURL + "/v/" + a.Slug, MaxCodes: MaxCodes}
 	p.NoIndex, p.Wide = true, true
 	if k, ok := flashes[c.Query("done")]; ok {
@@ -179,7 +179,7 @@ func (s *Service) renderPaper(c *fiber.Ctx, id int64, typed, errMsg string) erro
 	if err != nil {
 		return err
 	}
-	p := PaperPage{Page: web.NewPage(c, i18n.T(web.Lang(c), "paper.title")+" · "+a.Dong), A: a, Agendas: gs, Entries: log,
+	p := PaperPage{Page: assembly.Page(c, a, i18n.T(web.Lang(c), "paper.title")+" · "+a.Dong), A: a, Agendas: gs, Entries: log,
 		Typed: typed, Error: errMsg, Saved: c.Query("saved")}
 	p.NoIndex = true
 	s.Env.Pool.QueryRow(c.UserContext(), `SELECT count(*) FROM ballots WHERE assembly_id = $1 AND channel = 'paper'`, a.ID).Scan(&p.Count)

@@ -87,7 +87,7 @@ func (h *Hub) projector(c *fiber.Ctx) error {
 		return err
 	}
 	lang := web.Lang(c)
-	p := ProjectorPage{Page: web.NewPage(c, i18n.T(lang, "projector.title", a.Dong)), A: a, Tally: t,
+	p := ProjectorPage{Page: assembly.Page(c, a, i18n.T(lang, "projector.title", a.Dong)), A: a, Tally: t,
 		Now: time.Now().In(web.Seoul), CanManage: account.CurrentUser(c).CanManage(a.District, a.Dong)}
 	p.NoIndex, p.Wide = true, true
 	p.Rows = Order(t)
