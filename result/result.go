@@ -170,28 +170,14 @@ func Compute(ctx context.Context, q assembly.Querier, a *assembly.Assembly) (*Re
 	for _, ch := range Channels {
 		r.Channels[ch] = 0
 	}
-	rows, err := q.Query(ctx, `SELECT channel, count(*) FROM ballots WHERE assembly_id = $1 GROUP BY channel`, a.ID)
-	if err != nil {
-		return nil, err
-	}
-	for rows.Next() {
-		var ch string
-		var n int64
-		if err := rows.Scan(&ch, &n); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		r.Channels[ch] = n
-		r.Ballots += n
-	}
-	if err := rows.Err(); err != nil {
+	if r.Ballots, err = voting.BallotsByChannel(ctx, q, a.ID, r.Channels); err != nil {
 		return nil, err
 	}
 	byCh := map[string]map[int64]ChannelCount{}
 	for _, ch := range Channels {
 		byCh[ch] = map[int64]ChannelCount{}
 	}
-	rows, err = q.Query(ctx, `SELECT b.channel, c.agenda_id, count(*),
+	rows, err := q.Query(ctx, `SELECT b.channel, c.agenda_id, count(*),
 			sum(CASE WHEN $2 = 'ranked' THEN greatest($3::int - c.position + 1, 0) ELSE 1 END)
 		FROM ballot_choices c JOIN ballots b ON b.assembly_id = c.assembly_id AND b.id = c.ballot_id
 		WHERE c.assembly_id = $1 GROUP BY b.channel, c.agenda_id`, a.ID, a.Method, a.MaxChoices)

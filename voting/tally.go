@@ -63,24 +63,11 @@ func Count(ctx context.Context, q assembly.Querier, a *assembly.Assembly) (*Tall
 		EndsAt: a.EndsAt, TieBreak: a.TieBreak, State: a.State, Sealed: Hidden(a), Method: a.Method, BudgetCap: a.BudgetCap,
 		Channels:       map[string]int64{ChannelOnsite: 0, ChannelOnline: 0, ChannelPaper: 0},
 		CodesByChannel: map[string]int64{ChannelOnsite: 0, ChannelOnline: 0}}
-	rows, err := q.Query(ctx, `SELECT channel, count(*) FROM ballots WHERE assembly_id = $1 GROUP BY channel`, a.ID)
-	if err != nil {
+	var err error
+	if t.Ballots, err = BallotsByChannel(ctx, q, a.ID, t.Channels); err != nil {
 		return nil, err
 	}
-	for rows.Next() {
-		var ch string
-		var n int64
-		if err := rows.Scan(&ch, &n); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		t.Channels[ch] = n
-		t.Ballots += n
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	rows, err = q.Query(ctx, `SELECT channel, count(*) FROM codes WHERE assembly_id = $1 AND revoked_at IS NULL GROUP BY channel`, a.ID)
+	rows, err := q.Query(ctx, `SELECT channel, count(*) FROM codes WHERE assembly_id = $1 AND revoked_at IS NULL GROUP BY channel`, a.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -118,4 +105,25 @@ func Count(ctx context.Context, q assembly.Querier, a *assembly.Assembly) (*Tall
 		t.Agendas = append(t.Agendas, g)
 	}
 	return t, rows.Err()
+}
+
+// BallotsByChannel adds each channel's number of ballots of an assembly to
+// into and returns the total.
+func BallotsByChannel(ctx context.Context, q assembly.Querier, assemblyID int64, into map[string]int64) (int64, error) {
+	rows, err := q.Query(ctx, `SELECT channel, count(*) FROM ballots WHERE assembly_id = $1 GROUP BY channel`, assemblyID)
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
+	var total int64
+	for rows.Next() {
+		var ch string
+		var n int64
+		if err := rows.Scan(&ch, &n); err != nil {
+			return 0, err
+		}
+		into[ch] += n
+		total += n
+	}
+	return total, rows.Err()
 }

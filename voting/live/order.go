@@ -1,9 +1,9 @@
 package live
 
 import (
-	"sort"
+	"strconv"
 
-	"maeul/assembly"
+	"maeul/result"
 	"maeul/voting"
 )
 
@@ -26,63 +26,46 @@ type Row struct {
 	Bar int64
 }
 
-// Order ranks a tally's agendas in the current priority order: by points
-// for ranked ballots, by votes otherwise; ties by the assembly's tie-break
-// (cost_asc: the lower cost first, then the lower number; number_asc: the
-// lower number). The money is handed out as in the results: walking the
-// order, each agenda with votes that fits what is left is selected; one
-// that does not fit keeps its rank and the walk goes on. It returns nil
-// while the numbers are withheld (sealed).
+// Order ranks a tally's agendas in the current priority order with the
+// same rule the published result uses (result.Rank): by points for ranked
+// ballots, by votes otherwise, ties by the assembly's tie-break, and the
+// money handed out greedily with skip. The projector must never show an
+// order the results would later contradict, so there is one ranking in Go.
+// It returns nil while the numbers are withheld (sealed).
 func Order(t *voting.Tally) []Row {
 	if t == nil || t.Sealed || len(t.Agendas) == 0 || t.Agendas[0].Votes == nil {
 		return nil
 	}
-	rows := make([]Row, len(t.Agendas))
+	items := make([]result.Item, len(t.Agendas))
+	byID := make(map[int64]voting.AgendaTally, len(t.Agendas))
 	for i, g := range t.Agendas {
-		rows[i] = Row{AgendaTally: g, Score: score(t.Method, g)}
+		id, _ := strconv.ParseInt(g.ID, 10, 64)
+		items[i] = result.Item{ID: id, Number: g.Number, Title: g.Title, Cost: g.Cost, Votes: deref(g.Votes), Points: deref(g.Points)}
+		byID[id] = g
 	}
-	sort.SliceStable(rows, func(i, j int) bool {
-		a, b := rows[i], rows[j]
-		if a.Score != b.Score {
-			return a.Score > b.Score
-		}
-		if t.TieBreak != assembly.TieBreakNumberAsc && a.Cost != b.Cost {
-			return a.Cost < b.Cost
-		}
-		return a.Number < b.Number
-	})
-	top := rows[0].Score
-	left := t.BudgetCap
+	ranked := result.Rank(t.Method, t.TieBreak, t.BudgetCap, items)
+	top := result.Score(t.Method, ranked[0].Item)
+	rows := make([]Row, len(ranked))
 	line := false
-	for i := range rows {
-		r := &rows[i]
-		r.Rank = i + 1
+	for i, r := range ranked {
+		row := Row{AgendaTally: byID[r.ID], Rank: r.Rank, Score: result.Score(t.Method, r.Item),
+			Fits: r.Selected, Over: r.Reason == result.ReasonOverCap}
 		if top > 0 {
-			r.Bar = r.Score * 100 / top
+			row.Bar = row.Score * 100 / top
 		}
-		switch {
-		case r.Score <= 0:
-		case r.Cost <= left:
-			r.Fits = true
-			left -= r.Cost
-		default:
-			r.Over = true
-			if !line {
-				r.Line, line = true, true
-			}
+		if row.Over && !line {
+			row.Line, line = true, true
 		}
+		rows[i] = row
 	}
 	return rows
 }
 
-func score(method string, g voting.AgendaTally) int64 {
-	if method == assembly.MethodRanked && g.Points != nil {
-		return *g.Points
+func deref(p *int64) int64 {
+	if p == nil {
+		return 0
 	}
-	if g.Votes != nil {
-		return *g.Votes
-	}
-	return 0
+	return *p
 }
 
 // Allocated sums the cost of the agendas that fit.
