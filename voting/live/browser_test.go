@@ -77,7 +77,7 @@ func TestProjectorInBrowser(t *testing.T) {
 	// 9.5 + 8 + 12 = 29.5M fit; 15M does not: the line is drawn above it.
 	poll("the budget line", fmt.Sprintf(`(function(){var l=document.querySelector('#rows li.line');
 		return l ? l.nextElementSibling.dataset.id + ' ' + l.textContent : ''})()`),
-		fmt.Sprintf("%d 여기서 한도액(3천만원)이 모자랍니다", gs[5].ID))
+		fmt.Sprintf("%d 한도액 3천만원: 여기부터는 남은 예산에 드는 의제만 선정 가능", gs[5].ID))
 	poll("over the cap", text(fmt.Sprintf(`#rows li[data-id="%d"] .tag`, gs[5].ID)), "✖ 한도 초과")
 
 	// r hides and shows the ranking; ? opens the help.
