@@ -442,7 +442,6 @@ type DistrictPage struct {
 	CanForward bool
 	ListSHA    string
 	Audit      []AuditEntry
-	YearQuery  string
 }
 
 // GET /host/district[?district=&year=]: a district host sees its own
@@ -471,7 +470,7 @@ func (s *Service) districtPage(c *fiber.Ctx) error {
 	lang := web.Lang(c)
 	p := &DistrictPage{page: newPage(c, i18n.T(lang, "workflow.district_title", district, y)), St: st,
 		DongDue: web.FormatDate(lang, st.Deadlines.DongDue), DistDue: web.FormatDate(lang, st.Deadlines.DistrictDue),
-		CanForward: districtHost(u, district) == nil && st.Waiting > 0, YearQuery: "year=" + strconv.Itoa(y)}
+		CanForward: districtHost(u, district) == nil && st.Waiting > 0}
 	p.NoIndex, p.Wide = true, true
 	dl, err := FindDistrictList(ctx, s.Env.Pool, district, y)
 	if err != nil {
@@ -506,7 +505,6 @@ type CityPage struct {
 	DongISO, DistISO, CtISO string
 	ListSHA                 string
 	Audit                   []AuditEntry
-	YearQuery               string
 	Error                   string
 }
 
@@ -534,7 +532,7 @@ func (s *Service) renderCity(c *fiber.Ctx, msg string) error {
 	p := &CityPage{page: newPage(c, i18n.T(lang, "workflow.city_title", y)), St: st,
 		DongDue: web.FormatDate(lang, d.DongDue), DistDue: web.FormatDate(lang, d.DistrictDue), CtDue: web.FormatDate(lang, d.CityDue),
 		DongISO: d.DongDue.Format("2006-01-02"), DistISO: d.DistrictDue.Format("2006-01-02"), CtISO: d.CityDue.Format("2006-01-02"),
-		YearQuery: "year=" + strconv.Itoa(y), Error: msg}
+		Error: msg}
 	p.NoIndex, p.Wide = true, true
 	cl, err := FindCityList(ctx, s.Env.Pool, y)
 	if err != nil {
