@@ -361,6 +361,7 @@ type SubmissionPage struct {
 	CanAct       bool // the district host: designate, return
 	Designatable bool
 	Returnable   bool
+	DistrictView bool // a district or city host: link the district overview
 	Audit        []AuditEntry
 	Error        string
 }
@@ -386,6 +387,7 @@ func (s *Service) renderSubmission(c *fiber.Ctx, msg string) error {
 	p.CanAct = districtHost(u, rec.District) == nil
 	p.Designatable = p.CanAct && rec.State == SubmissionSubmitted
 	p.Returnable = p.CanAct && rec.State == SubmissionSubmitted
+	p.DistrictView = u.Role != account.RoleDong
 	all, err := Audit(c.UserContext(), s.Env.Pool, u, web.Lang(c), rec.District, rec.Dong, 100)
 	if err != nil {
 		return err
