@@ -118,7 +118,8 @@ func (s *Service) fillResultsPage(c *fiber.Ctx, p *ResultsPage) {
 	for _, ch := range Channels {
 		t := TurnoutRow{Channel: ch, Label: i18n.T(lang, "result.channel."+ch), Ballots: r.Channels[ch]}
 		if r.Ballots > 0 {
-			t.Pct = t.Ballots * 100 / r.Ballots
+			// Rounded, not truncated: 3 of 16 is 19%, not 18%.
+			t.Pct = (t.Ballots*200 + r.Ballots) / (2 * r.Ballots)
 		}
 		p.Turnout = append(p.Turnout, t)
 	}
