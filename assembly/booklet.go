@@ -1,6 +1,8 @@
 package assembly
 
 import (
+	"net/url"
+	"strconv"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -21,6 +23,11 @@ func publicRoutes(app *fiber.App, s *Service, auth *account.Auth) {
 	app.Get("/", s.home)
 	app.Get("/a/:slug", s.booklet)
 	app.Post("/a/:slug/agendas/:agendaID/opinions", s.postOpinion(opinions))
+	// The page shown after a refused opinion lives at the form's address;
+	// its language link (?lang=en) comes back here with GET.
+	app.Get("/a/:slug/agendas/:agendaID/opinions", func(c *fiber.Ctx) error {
+		return c.Redirect("/a/"+url.PathEscape(c.Params("slug"))+"#opinions-"+strconv.FormatInt(web.ParseID(c.Params("agendaID")), 10), fiber.StatusSeeOther)
+	})
 	app.Get("/a/:slug/notice", s.notice)
 	app.Get("/a/:slug/qr.png", s.qr)
 	app.Get("/photos/:id.jpg", s.servePhoto)

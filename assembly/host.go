@@ -33,6 +33,14 @@ func hostRoutes(app *fiber.App, s *Service, auth *account.Auth) {
 	app.Post("/host/agendas/:id/delete", auth.Require, s.hostDeleteAgenda)
 	app.Post("/host/agendas/:id/move", auth.Require, s.hostMoveAgenda)
 	app.Get("/host/import-example.csv", auth.Require, s.hostImportExample)
+	// A refused form is answered at its own address; the page's language
+	// link (?lang=en) comes back to it with GET: send it to the form.
+	app.Get("/host/assemblies", auth.Require, func(c *fiber.Ctx) error {
+		return c.Redirect("/host/assemblies/new", fiber.StatusSeeOther)
+	})
+	app.Get("/host/assemblies/:id/agendas", auth.Require, func(c *fiber.Ctx) error {
+		return c.Redirect("/host/assemblies/"+strconv.FormatInt(web.ParseID(c.Params("id")), 10)+"/agendas/new", fiber.StatusSeeOther)
+	})
 }
 
 // --- the dashboard ---------------------------------------------------------
