@@ -22,6 +22,11 @@ func Routes(app *fiber.App, s *Service, auth *account.Auth) {
 	app.Post("/api/v1/receipts/check", s.apiReceipt)
 	app.Get("/r/:slug", s.resultsPage)
 	app.Post("/r/:slug/receipt", s.receiptForm)
+	// The receipt answer lives at the form's address; its language link
+	// (?lang=en) comes back here with GET.
+	app.Get("/r/:slug/receipt", func(c *fiber.Ctx) error {
+		return c.Redirect("/r/"+url.PathEscape(c.Params("slug"))+"#receipt", fiber.StatusSeeOther)
+	})
 
 	// The host's review and announcement.
 	app.Post("/api/v1/assemblies/:id/announce", auth.Require, s.apiAnnounce)

@@ -39,6 +39,17 @@ func workflowRoutes(app *fiber.App, s *Service, auth *account.Auth) {
 	app.Post("/host/district/forward", auth.Require, s.forwardForm)
 	app.Get("/host/city", auth.Require, s.cityPage)
 	app.Post("/host/city/deadlines", auth.Require, s.deadlinesForm)
+	// A refused form is answered at its own address; the page's language
+	// link (?lang=en) comes back to it with GET: send it to the page.
+	back := func(to func(c *fiber.Ctx) string) fiber.Handler {
+		return func(c *fiber.Ctx) error { return c.Redirect(to(c), fiber.StatusSeeOther) }
+	}
+	submission := back(func(c *fiber.Ctx) string {
+		return "/host/submissions/" + strconv.FormatInt(web.ParseID(c.Params("id")), 10)
+	})
+	app.Get("/host/submissions/:id/return", auth.Require, submission)
+	app.Get("/host/submissions/:id/designate", auth.Require, submission)
+	app.Get("/host/city/deadlines", auth.Require, back(func(*fiber.Ctx) string { return "/host/city" }))
 }
 
 // year reads ?year=, defaulting to this year in Seoul.
