@@ -1,8 +1,11 @@
 package web
 
 import (
+	"net/http/httptest"
 	"testing"
 	"time"
+
+	"github.com/gofiber/fiber/v2"
 )
 
 func TestMoney(t *testing.T) {
@@ -66,5 +69,33 @@ func TestLimiter(t *testing.T) {
 	now = now.Add(time.Minute)
 	if ok, _ := l.Allow("a"); !ok {
 		t.Fatal("not allowed again after the wait")
+	}
+}
+
+func TestLangHref(t *testing.T) {
+	app := fiber.New()
+	var got string
+	h := func(c *fiber.Ctx) error { got = langHref(c, "en"); return nil }
+	app.Get("/v/:slug", h)
+	app.Post("/v/:slug/confirm", h)
+	for _, c := range []struct {
+		method, target, referer, want string
+	}{
+		{"GET", "/v/demo?code=abc", "", "/v/demo?code=abc&lang=en"},
+		{"GET", "/v/demo?lang=ko", "", "/v/demo?lang=en"},
+		{"POST", "/v/demo/confirm", "http://example.com/v/demo?code=abc", "/v/demo?code=abc&lang=en"},
+		{"POST", "/v/demo/confirm", "http://evil.example/x", "/?lang=en"},
+		{"POST", "/v/demo/confirm", "", "/?lang=en"},
+	} {
+		req := httptest.NewRequest(c.method, "http://example.com"+c.target, nil)
+		if c.referer != "" {
+			req.Header.Set("Referer", c.referer)
+		}
+		if _, err := app.Test(req); err != nil {
+			t.Fatal(err)
+		}
+		if got != c.want {
+			t.Errorf("%s %s (referer %q): %q, want %q", c.method, c.target, c.referer, got, c.want)
+		}
 	}
 }

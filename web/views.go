@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"net/url"
 	"path"
 	"strings"
 
@@ -97,13 +98,41 @@ type Page struct {
 	NoIndex bool
 	// Wide drops the reading-width limit (projector, host tables).
 	Wide bool
+	// LangHref is where the language switch leads: this page in the other
+	// language, or, for a page answering a form POST (whose URL a GET
+	// cannot open), the page the form was on.
+	LangHref string
 }
 
 // NewPage fills the layout's data from the request.
 func NewPage(c *fiber.Ctx, title string) Page {
 	csrf, _ := c.Locals(LocalCSRF).(string)
 	label, _ := c.Locals(LocalUserLabel).(string)
-	return Page{Lang: Lang(c), Title: title, RequestID: RequestID(c), CSRF: csrf, UserLabel: label, Path: c.Path()}
+	p := Page{Lang: Lang(c), Title: title, RequestID: RequestID(c), CSRF: csrf, UserLabel: label, Path: c.Path()}
+	p.LangHref = langHref(c, p.OtherLang())
+	return p
+}
+
+// langHref is the current page's URL with lang set to other. A page
+// rendered in answer to a POST switches on the page that posted the form
+// (its Referer, when it is this site), else on the home page.
+func langHref(c *fiber.Ctx, other string) string {
+	target := c.OriginalURL()
+	if c.Method() != fiber.MethodGet && c.Method() != fiber.MethodHead {
+		target = "/"
+		if ref, err := url.Parse(c.Get(fiber.HeaderReferer)); err == nil && ref.Path != "" &&
+			(ref.Host == "" || ref.Host == c.Hostname()) {
+			target = ref.RequestURI()
+		}
+	}
+	u, err := url.Parse(target)
+	if err != nil {
+		return "/?lang=" + other
+	}
+	q := u.Query()
+	q.Set("lang", other)
+	u.RawQuery = q.Encode()
+	return u.RequestURI()
 }
 
 // T translates key into the page's language.
