@@ -573,4 +573,24 @@ func TestSeedDemo(t *testing.T) {
 	if n != 8 {
 		t.Errorf("%d agendas after seeding twice", n)
 	}
+	t.Run("a new round once the vote has ended", func(t *testing.T) {
+		if _, err := e.DB.Pool.Exec(ctx, `UPDATE assemblies SET state = 'closed' WHERE id = $1`, a.ID); err != nil {
+			t.Fatal(err)
+		}
+		c, err := assembly.SeedDemo(ctx, e.Server.Assemblies, h.User)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Slug != "demo-seongsan1-2" || c.State != assembly.StatePublished {
+			t.Fatalf("after the vote ended: %s (%s)", c.Slug, c.State)
+		}
+		d, err := assembly.SeedDemo(ctx, e.Server.Assemblies, h.User)
+		if err != nil || d.ID != c.ID {
+			t.Fatalf("the new round is not kept: %v %v", d, err)
+		}
+		old, _ := assembly.FindAssembly(ctx, e.DB.Pool, a.ID)
+		if old.State != assembly.StateClosed {
+			t.Fatal("the ended round was touched")
+		}
+	})
 }

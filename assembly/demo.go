@@ -2,6 +2,7 @@ package assembly
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -18,19 +19,34 @@ const (
 	DemoSlug     = "demo-seongsan1"
 )
 
-// SeedDemo makes sure the demo assembly of the demo dong exists, with its
-// agendas, published, and returns it. Running it again changes nothing: an
-// existing demo assembly is returned as it is, whatever its state.
+// SeedDemo makes sure a demo assembly of the demo dong exists whose vote
+// has not ended, with its agendas, published, and returns it. Running it
+// again returns the same one, in whatever state it is; once its vote has
+// closed, the next start seeds a new round (demo-seongsan1-2, -3, …) so the
+// tour can be taken again while the finished round keeps its results.
 func SeedDemo(ctx context.Context, s *Service, host *account.User) (*Assembly, error) {
-	a, err := FindAssemblyBySlug(ctx, s.Env.Pool, DemoSlug)
-	if err == nil || maeul.ErrorCode(err) != maeul.ENOTFOUND {
-		return a, err
+	for round := 1; round < 1000; round++ {
+		slug := DemoSlug
+		if round > 1 {
+			slug = fmt.Sprintf("%s-%d", DemoSlug, round)
+		}
+		a, err := FindAssemblyBySlug(ctx, s.Env.Pool, slug)
+		if maeul.ErrorCode(err) == maeul.ENOTFOUND {
+			return seedDemo(ctx, s, host, slug)
+		}
+		if err != nil || (a.State != StateClosed && a.State != StateAnnounced) {
+			return a, err
+		}
 	}
+	return nil, fmt.Errorf("too many demo rounds")
+}
+
+func seedDemo(ctx context.Context, s *Service, host *account.User, slug string) (*Assembly, error) {
 	at := func(month, day, hour int) time.Time {
 		return time.Date(2027, time.Month(month), day, hour, 0, 0, 0, web.Seoul)
 	}
 	from, until := at(7, 8, 9), at(7, 15, 14)
-	in := AssemblyInput{Slug: DemoSlug, District: DemoDistrict, Dong: DemoDong, Title: "2027 성산1동 마을총회",
+	in := AssemblyInput{Slug: slug, District: DemoDistrict, Dong: DemoDong, Title: "2027 성산1동 마을총회",
 		Place: "성산1동 주민센터 3층 강당, 성미산 마을극장", StartsAt: at(7, 15, 14), EndsAt: at(7, 15, 17),
 		BudgetCap: 30_000_000, Method: MethodApproval, MaxChoices: 3, OnlineFrom: &from, OnlineUntil: &until,
 		Sealed: true, TieBreak: TieBreakCostAsc}
@@ -42,7 +58,7 @@ func SeedDemo(ctx context.Context, s *Service, host *account.User) (*Assembly, e
 		by = &host.ID
 	}
 	var id int64
-	err = pgx.BeginFunc(ctx, s.Env.Pool, func(tx pgx.Tx) error {
+	err := pgx.BeginFunc(ctx, s.Env.Pool, func(tx pgx.Tx) error {
 		a, err := createAssembly(ctx, tx, in, by)
 		if err != nil {
 			return err
@@ -61,7 +77,7 @@ func SeedDemo(ctx context.Context, s *Service, host *account.User) (*Assembly, e
 	})
 	if maeul.ErrorCode(err) == maeul.ECONFLICT {
 		// Another start seeded it at the same moment.
-		return FindAssemblyBySlug(ctx, s.Env.Pool, DemoSlug)
+		return FindAssemblyBySlug(ctx, s.Env.Pool, slug)
 	}
 	if err != nil {
 		return nil, err

@@ -44,6 +44,9 @@ func loadDemo(ctx context.Context, srv *server.Server, cfg Config, w io.Writer) 
 	}
 	b := cfg.BaseURL
 	fmt.Fprintf(w, "\n  maeul demo — %s %s %s\n\n", a.District, a.Dong, a.Title)
+	if a.Slug != assembly.DemoSlug {
+		fmt.Fprintf(w, "  (an earlier demo round's vote has ended — its results stay at %s/r/%s once announced;\n   this is a new round)\n\n", cfg.BaseURL, assembly.DemoSlug)
+	}
 	fmt.Fprintf(w, "  자료집 booklet   %s/a/%s\n", b, a.Slug)
 	fmt.Fprintf(w, "  공고문 notice    %s/a/%s/notice\n", b, a.Slug)
 	fmt.Fprintf(w, "  투표 ballot      %s/v/%s  (codes below)\n", b, a.Slug)
