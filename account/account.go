@@ -70,6 +70,21 @@ func (u *User) CanRead(district, dong string) bool {
 	return false
 }
 
+// SeoulDistricts are Seoul's 25 autonomous districts (자치구).
+var SeoulDistricts = []string{"종로구", "중구", "용산구", "성동구", "광진구", "동대문구", "중랑구", "성북구",
+	"강북구", "도봉구", "노원구", "은평구", "서대문구", "마포구", "양천구", "강서구", "구로구", "금천구",
+	"영등포구", "동작구", "관악구", "서초구", "강남구", "송파구", "강동구"}
+
+// IsSeoulDistrict reports whether name is one of SeoulDistricts.
+func IsSeoulDistrict(name string) bool {
+	for _, d := range SeoulDistricts {
+		if d == name {
+			return true
+		}
+	}
+	return false
+}
+
 // NewUser is what `maeul user add` takes.
 type NewUser struct {
 	Email, Password, Role, District, Dong string

@@ -79,8 +79,12 @@ func run(args []string) error {
 		fs.StringVar(&n.Role, "role", "", "city, district or dong")
 		fs.StringVar(&n.District, "district", "", "district (구)")
 		fs.StringVar(&n.Dong, "dong", "", "dong (동)")
+		anyDistrict := fs.Bool("any-district", false, "accept a district outside Seoul's 25 자치구 (for tests and other cities)")
 		if err := fs.Parse(args[1:]); err != nil {
 			return err
+		}
+		if n.Role != account.RoleCity && !*anyDistrict && !account.IsSeoulDistrict(strings.TrimSpace(n.District)) {
+			return fmt.Errorf("--district %q is not one of Seoul's 25 districts (e.g. 마포구; --any-district to accept it anyway)", n.District)
 		}
 		return withDB(ctx, nil, func(pool *pgxpool.Pool, log *slog.Logger) error {
 			if err := database.CheckSchema(ctx, pool, false); err != nil {
