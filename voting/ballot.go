@@ -234,9 +234,10 @@ func (s *Service) Submit(ctx context.Context, sub Submission) (string, error) {
 		nonce = NewNonce()
 	}
 	nh := sha256.Sum256([]byte(nonce))
+	canon := canonChoices(bi.rules.Method, ids)
 	for attempt := 0; ; attempt++ {
 		receipt := newReceipt()
-		box, err := sealReceipt(k.plain, nonce, receipt)
+		box, err := sealReceipt(k.plain, nonce, receipt, canon)
 		if err != nil {
 			return "", err
 		}
@@ -252,7 +253,7 @@ func (s *Service) Submit(ctx context.Context, sub Submission) (string, error) {
 			return receipt, nil
 		}
 		// Nothing was consumed: find out why, now that the statement is over.
-		r, retry, err := s.explain(ctx, bi.a, k, nonce, nh[:])
+		r, retry, err := s.explain(ctx, bi.a, k, nonce, nh[:], canon)
 		if isGuess(err) {
 			s.recordFailure(ctx, bi.a.ID)
 		}
@@ -266,10 +267,11 @@ func (s *Service) Submit(ctx context.Context, sub Submission) (string, error) {
 }
 
 // explain says why a code was not consumed: the same nonce again (the same
-// receipt), used, revoked or unknown, or outside the online window. retry
-// is true when the code looks unused now (a concurrent transaction had it
-// locked and rolled back).
-func (s *Service) explain(ctx context.Context, a *assembly.Assembly, k codeKey, nonce string, nh []byte) (string, bool, error) {
+// receipt; with different choices ECONFLICT "ballot.changed" and the first
+// receipt, since the first ballot stands), used, revoked or unknown, or
+// outside the online window. retry is true when the code looks unused now
+// (a concurrent transaction had it locked and rolled back).
+func (s *Service) explain(ctx context.Context, a *assembly.Assembly, k codeKey, nonce string, nh []byte, canon string) (string, bool, error) {
 	var channel string
 	var used, revoked bool
 	var nonceHash, box []byte
@@ -288,7 +290,12 @@ func (s *Service) explain(ctx context.Context, a *assembly.Assembly, k codeKey, 
 	switch {
 	case used:
 		if bytes.Equal(nonceHash, nh) {
-			if r, err := openReceipt(k.plain, nonce, box); err == nil {
+			if r, first, err := openReceipt(k.plain, nonce, box); err == nil {
+				// A box sealed before the choices were kept in it
+				// (first == "") cannot tell: it is taken as the same.
+				if first != "" && first != canon {
+					return r, false, maeul.FieldErrorf(maeul.ECONFLICT, "choices", "ballot.changed")
+				}
 				return r, false, nil
 			}
 		}
@@ -576,9 +583,28 @@ func receiptKey(code, nonce string) []byte {
 	return h.Sum(nil)
 }
 
-// sealReceipt encrypts the receipt so that only the holder of the code and
-// the nonce can read it back (for a retry after a dropped connection).
-func sealReceipt(code, nonce, receipt string) ([]byte, error) {
+// canonChoices writes a ballot's choices so that the same ballot always
+// reads the same: in order for a ranked ballot, sorted otherwise (the order
+// of ticks does not matter).
+func canonChoices(method string, ids []int64) string {
+	c := append([]int64(nil), ids...)
+	if method != assembly.MethodRanked {
+		sort.Slice(c, func(a, b int) bool { return c[a] < c[b] })
+	}
+	parts := make([]string, len(c))
+	for i, id := range c {
+		parts[i] = strconv.FormatInt(id, 10)
+	}
+	return strings.Join(parts, ",")
+}
+
+// sealReceipt encrypts the receipt and the canonical choices so that only
+// the holder of the code and the nonce can read them back: a retry after a
+// dropped connection gets the same receipt, and a retry with other choices
+// is told that the first ballot stands. The database sees only ciphertext,
+// so it still links no ballot to a code. The plaintext is the receipt, a
+// newline and the choices (boxes written before had the receipt alone).
+func sealReceipt(code, nonce, receipt, choices string) ([]byte, error) {
 	blk, err := aes.NewCipher(receiptKey(code, nonce))
 	if err != nil {
 		return nil, err
@@ -589,23 +615,29 @@ func sealReceipt(code, nonce, receipt string) ([]byte, error) {
 	}
 	iv := make([]byte, g.NonceSize())
 	rand.Read(iv)
-	return g.Seal(iv, iv, []byte(receipt), nil), nil
+	return g.Seal(iv, iv, []byte(receipt+"\n"+choices), nil), nil
 }
 
-func openReceipt(code, nonce string, box []byte) (string, error) {
+// openReceipt reads a box back: the receipt and the canonical choices (""
+// for a box that holds the receipt alone).
+func openReceipt(code, nonce string, box []byte) (receipt, choices string, err error) {
 	blk, err := aes.NewCipher(receiptKey(code, nonce))
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
 	g, err := cipher.NewGCM(blk)
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
 	if len(box) < g.NonceSize() {
-		return "", errors.New("receipt box too short")
+		return "", "", errors.New("receipt box too short")
 	}
 	b, err := g.Open(nil, box[:g.NonceSize()], box[g.NonceSize():], nil)
-	return string(b), err
+	if err != nil {
+		return "", "", err
+	}
+	receipt, choices, _ = strings.Cut(string(b), "\n")
+	return receipt, choices, nil
 }
 
 // ConsumeOne is the consume-and-insert statement of Submit run alone, one
@@ -619,7 +651,7 @@ func ConsumeOne(ctx context.Context, q assembly.Querier, assemblyID int64, code,
 	}
 	nh := sha256.Sum256([]byte(nonce))
 	receipt = newReceipt()
-	box, err := sealReceipt(k.plain, nonce, receipt)
+	box, err := sealReceipt(k.plain, nonce, receipt, canonChoices(assembly.MethodRanked, agendas))
 	if err != nil {
 		return "", false, err
 	}

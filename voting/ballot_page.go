@@ -300,6 +300,15 @@ func (s *Service) ballotSubmit(c *fiber.Ctx) error {
 	if err != nil {
 		s.guessFailed(c, err)
 		var e *maeul.Error
+		if errors.As(err, &e) && e.Key == "ballot.changed" {
+			// Back, other choices, cast again: the first ballot stands.
+			// Say so plainly, with the first receipt (only the holder of
+			// the code and this form's nonce could open it).
+			p := s.newBallotPage(c, bi, stepStop)
+			p.Stop, p.Receipt = web.Message(p.Lang, e), receipt
+			c.Status(web.Status(e.Code))
+			return s.Env.Views.Render(c, "voting/ballot", p)
+		}
 		if errors.As(err, &e) && e.Code == maeul.EINVALID && e.Field == "choices" {
 			p := s.newBallotPage(c, bi, stepChoose)
 			p.Code, p.Nonce = c.FormValue("code"), c.FormValue("nonce")

@@ -8,6 +8,7 @@ import (
 
 	"maeul/assembly"
 	"maeul/server/servertest"
+	"maeul/voting"
 )
 
 func TestBallotAccepted(t *testing.T) {
@@ -206,6 +207,82 @@ func TestBadBallots(t *testing.T) {
 	t.Run("the code still works after the refusals", func(t *testing.T) {
 		if r := v.ballot(t, codes[0].Code, "ok", v.ids(0, 1)); r.Status != 201 {
 			t.Fatalf("%d %s", r.Status, r.Body)
+		}
+	})
+}
+
+// The same code and nonce with other choices (Back after voting, other
+// ticks, cast again) is refused: the first ballot stands. The same choices
+// again, in any order of ticks, get the same receipt.
+func TestBallotChangedChoices(t *testing.T) {
+	v := setup(t, servertest.FixtureOptions{}, true)
+	codes := v.codes(t, 2, "onsite")
+	first := v.ballot(t, codes[0].Code, "n-1", v.ids(0, 3))
+	if first.Status != 201 {
+		t.Fatalf("%d %s", first.Status, first.Body)
+	}
+	var want struct{ Receipt string }
+	first.JSON(t, &want)
+	stored := func() string {
+		var got string
+		v.e.DB.Pool.QueryRow(t.Context(), `SELECT string_agg(c.agenda_id::text, ',' ORDER BY c.position)
+			FROM ballot_choices c JOIN ballots b ON b.id = c.ballot_id WHERE b.assembly_id = $1`, v.a.ID).Scan(&got)
+		return got
+	}
+	firstChoices := strings.Join(v.ids(0, 3), ",")
+	t.Run("same choices, same receipt", func(t *testing.T) {
+		for _, ids := range [][]string{v.ids(0, 3), v.ids(3, 0)} {
+			r := v.ballot(t, codes[0].Code, "n-1", ids)
+			var out struct{ Receipt string }
+			r.JSON(t, &out)
+			if r.Status != 201 || out.Receipt != want.Receipt {
+				t.Fatalf("%v: %d %s, want receipt %s", ids, r.Status, r.Body, want.Receipt)
+			}
+		}
+	})
+	t.Run("other choices, conflict", func(t *testing.T) {
+		for _, ids := range [][]string{v.ids(1, 2), v.ids(0), v.ids(0, 3, 5)} {
+			r := v.ballot(t, codes[0].Code, "n-1", ids)
+			if r.Status != 409 || r.ErrorCode() != "conflict" || !strings.Contains(string(r.Body), "처음 선택이 그대로 유효하며 바꿀 수 없습니다") {
+				t.Fatalf("%v: %d %s", ids, r.Status, r.Body)
+			}
+			if strings.Contains(string(r.Body), want.Receipt) {
+				t.Fatalf("the API answer carries the receipt: %s", r.Body)
+			}
+		}
+		r := v.e.Do(t, "POST", "/api/v1/ballots?lang=en", "", map[string]any{"assembly": v.a.Slug, "code": codes[0].Code, "choices": v.ids(1), "nonce": "n-1"})
+		if r.Status != 409 || !strings.Contains(string(r.Body), "Your first choices stand") {
+			t.Fatalf("English: %d %s", r.Status, r.Body)
+		}
+	})
+	if n := v.ballots(t); n != 1 {
+		t.Fatalf("%d ballots stored", n)
+	}
+	if got := stored(); got != firstChoices {
+		t.Fatalf("stored choices %s, want the first %s", got, firstChoices)
+	}
+	t.Run("a box sealed before choices were kept still answers the receipt", func(t *testing.T) {
+		r := v.ballot(t, codes[1].Code, "n-2", v.ids(2))
+		if r.Status != 201 {
+			t.Fatalf("%d %s", r.Status, r.Body)
+		}
+		var out struct{ Receipt string }
+		r.JSON(t, &out)
+		box := voting.SealOldBox(codes[1].Code, "n-2", out.Receipt)
+		if _, err := v.e.DB.Pool.Exec(t.Context(), `UPDATE codes SET receipt_box = $1 WHERE assembly_id = $2 AND receipt_box IS NOT NULL
+			AND nonce_hash = sha256('n-2'::bytea)`, box, v.a.ID); err != nil {
+			t.Fatal(err)
+		}
+		for _, ids := range [][]string{v.ids(2), v.ids(4)} {
+			r := v.ballot(t, codes[1].Code, "n-2", ids)
+			var again struct{ Receipt string }
+			r.JSON(t, &again)
+			if r.Status != 201 || again.Receipt != out.Receipt {
+				t.Fatalf("%v: %d %s, want %s", ids, r.Status, r.Body, out.Receipt)
+			}
+		}
+		if n := v.ballots(t); n != 2 {
+			t.Fatalf("%d ballots stored", n)
 		}
 	})
 }

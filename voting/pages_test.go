@@ -97,6 +97,24 @@ func TestBallotPagesWithoutJavaScript(t *testing.T) {
 			t.Fatalf("%d %s", p.status, p.body)
 		}
 	})
+	t.Run("Back, other choices, cast again: the first ballot stands", func(t *testing.T) {
+		changed := url.Values{"code": {codes[0].Code}, "nonce": {nonce}, "choice": v.ids(1, 2)}
+		p := postForm(t, base+"/ballot", changed)
+		if p.status != 409 || !strings.Contains(p.body, "처음 선택이 그대로 유효하며 바꿀 수 없습니다") ||
+			receiptRe.FindStringSubmatch(p.body) == nil || receiptRe.FindStringSubmatch(p.body)[1] != receipt {
+			t.Fatalf("%d %s", p.status, p.body)
+		}
+		if strings.Contains(p.body, `id="receipt-title"`) {
+			t.Fatal("a changed ballot looks received")
+		}
+		p = postForm(t, base+"/ballot?lang=en", changed)
+		if p.status != 409 || !strings.Contains(p.body, "Your first choices stand") {
+			t.Fatalf("English: %d %s", p.status, p.body)
+		}
+		if n := v.count(t, `SELECT count(*) FROM ballot_choices WHERE assembly_id = $1`, v.a.ID); n != 2 {
+			t.Fatalf("%d choices stored", n)
+		}
+	})
 	t.Run("a used card says so", func(t *testing.T) {
 		p := get(t, codes[0].URL)
 		if p.status != 409 || !strings.Contains(p.body, "이미 사용된 코드입니다") {

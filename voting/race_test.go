@@ -192,7 +192,7 @@ func TestBallotsSurviveKill9(t *testing.T) {
 	json.Unmarshal(b, &issued)
 
 	type result struct {
-		code, nonce, receipt string
+		code, nonce, receipt, choice string
 	}
 	var mu sync.Mutex
 	var acked, unacked []result
@@ -208,9 +208,9 @@ func TestBallotsSurviveKill9(t *testing.T) {
 				if i >= len(issued.Codes) {
 					return
 				}
-				r := result{code: issued.Codes[i].Code, nonce: fmt.Sprintf("kill-%d", i)}
+				r := result{code: issued.Codes[i].Code, nonce: fmt.Sprintf("kill-%d", i), choice: gs[i%6].IDString()}
 				s, b, err := post("/api/v1/ballots", map[string]any{"assembly": a.Slug, "code": r.code, "nonce": r.nonce,
-					"choices": []string{gs[i%6].IDString()}}, false)
+					"choices": []string{r.choice}}, false)
 				mu.Lock()
 				if err == nil && s == 201 {
 					var out struct{ Receipt string }
@@ -252,8 +252,9 @@ func TestBallotsSurviveKill9(t *testing.T) {
 		if k != 1 {
 			t.Fatalf("acknowledged receipt %s lost after kill -9", r.receipt)
 		}
-		// A retry of an acknowledged ballot answers the same receipt.
-		s, b, err := post("/api/v1/ballots", map[string]any{"assembly": a.Slug, "code": r.code, "nonce": r.nonce, "choices": []string{gs[0].IDString()}}, false)
+		// A retry of an acknowledged ballot (the same choices: the app
+		// resends the same body) answers the same receipt.
+		s, b, err := post("/api/v1/ballots", map[string]any{"assembly": a.Slug, "code": r.code, "nonce": r.nonce, "choices": []string{r.choice}}, false)
 		if err != nil || s != 201 || !strings.Contains(string(b), r.receipt) {
 			t.Fatalf("retry after restart: %d %s %v", s, b, err)
 		}
@@ -261,7 +262,7 @@ func TestBallotsSurviveKill9(t *testing.T) {
 	// The residents whose answer was lost retry with their nonce: each code
 	// ends with exactly one ballot.
 	for _, r := range unacked {
-		s, b, err := post("/api/v1/ballots", map[string]any{"assembly": a.Slug, "code": r.code, "nonce": r.nonce, "choices": []string{gs[0].IDString()}}, false)
+		s, b, err := post("/api/v1/ballots", map[string]any{"assembly": a.Slug, "code": r.code, "nonce": r.nonce, "choices": []string{r.choice}}, false)
 		if err != nil || s != 201 {
 			t.Fatalf("retry of an unacknowledged ballot: %d %s %v", s, b, err)
 		}
