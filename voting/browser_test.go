@@ -43,6 +43,30 @@ func TestBrowserVoteFromCard(t *testing.T) {
 	if err != nil || !disabled {
 		t.Fatalf("a third choice is still possible with two allowed (%v)", err)
 	}
+	// The reason is written out: in the bar and next to the disabled choice.
+	limit, err := chromedp.Run(ctx, chromedp.Text("#limit-text"))
+	if err != nil || !strings.Contains(limit, "최대 2개까지 고를 수 있습니다") || !strings.Contains(limit, "먼저 고른 것 하나를 빼 주세요") {
+		t.Fatalf("limit message %q (%v)", limit, err)
+	}
+	why, err := chromedp.Run(ctx, chromedp.Text(`label[for="c-`+ids[2]+`"] .why`))
+	if err != nil || !strings.Contains(why, "고를 수 없음") {
+		t.Fatalf("disabled choice hint %q (%v)", why, err)
+	}
+	live, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById("limit-text").closest("[aria-live]").getAttribute("aria-live")`))
+	if live != "polite" {
+		t.Fatalf("the limit message is not in a live region (%q)", live)
+	}
+	// Untick one: the message and the hints go away.
+	if err := chromedp.Do(ctx, chromedp.Click("#c-"+ids[1])); err != nil {
+		t.Fatal(err)
+	}
+	gone, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.getElementById("limit-text").hidden && document.querySelectorAll(".why:not([hidden])").length === 0`))
+	if !gone {
+		t.Fatal("the limit message stays after unticking")
+	}
+	if err := chromedp.Do(ctx, chromedp.Click("#c-"+ids[1])); err != nil {
+		t.Fatal(err)
+	}
 	if err := chromedp.Do(ctx, chromedp.Click(`#ballot-form button[type=submit]`), chromedp.WaitVisible("#cast"),
 		chromedp.Click("#cast"), chromedp.WaitVisible("#receipt")); err != nil {
 		t.Fatal(err)
@@ -123,5 +147,41 @@ func TestBrowserVoteWithoutJavaScript(t *testing.T) {
 	v.e.DB.Pool.QueryRow(t.Context(), `SELECT string_agg(agenda_id::text, ',' ORDER BY position) FROM ballot_choices WHERE assembly_id = $1`, v.a.ID).Scan(&got)
 	if got != ids[0]+","+ids[1] {
 		t.Fatalf("stored %s", got)
+	}
+}
+
+// On a budget ballot the agendas that no longer fit say so, and the bar
+// says how much is left (English too).
+func TestBrowserBudgetLimitSaysWhy(t *testing.T) {
+	v := setup(t, servertest.FixtureOptions{Method: assembly.MethodBudget, BudgetCap: 20_000_000}, true)
+	codes := v.codes(t, 1, "onsite")
+	ctx := servertest.Browser(t)
+	ids := v.ids(0, 1, 2, 3, 4, 5)
+	for _, c := range []struct{ lang, limit, why string }{
+		{"ko", "남은 예산 8,000,000원보다 비싼 의제는 고를 수 없습니다", "남은 예산보다 비쌉니다"},
+		{"en", "more than the KRW 8,000,000 left", "costs more than what is left"},
+	} {
+		if err := chromedp.Do(ctx, chromedp.EmulateViewport(320, 800), chromedp.Navigate(codes[0].URL+"&lang="+c.lang),
+			chromedp.WaitVisible("#ballot-form"), chromedp.Click("#c-"+ids[1])); err != nil {
+			t.Fatal(err)
+		}
+		limit, err := chromedp.Run(ctx, chromedp.Text("#limit-text"))
+		if err != nil || !strings.Contains(limit, c.limit) {
+			t.Fatalf("%s: limit message %q (%v)", c.lang, limit, err)
+		}
+		off, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`Array.from(document.querySelectorAll("input[name=choice]:disabled")).map(function(e){return e.value}).join(",")`))
+		if off != ids[4]+","+ids[5] {
+			t.Fatalf("%s: disabled %s, want the 9,500,000 and 15,000,000 agendas", c.lang, off)
+		}
+		for _, i := range []int{4, 5} {
+			why, err := chromedp.Run(ctx, chromedp.Text(`label[for="c-`+ids[i]+`"] .why`))
+			if err != nil || !strings.Contains(why, c.why) {
+				t.Fatalf("%s: hint %q (%v)", c.lang, why, err)
+			}
+		}
+		wide, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
+		if wide > 320 {
+			t.Fatalf("%s: %d px wide at 320 px", c.lang, wide)
+		}
 	}
 }

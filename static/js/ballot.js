@@ -16,7 +16,25 @@
   var en = form.getAttribute("data-lang") === "en";
   function won(n) { return en ? "KRW " + n.toLocaleString("en-US") : n.toLocaleString("ko-KR") + "원"; }
 
+  // A disabled choice says why, in words next to it (not by colour alone),
+  // and the bar says what to do; both are read out (aria-live).
+  var limitText = document.getElementById("limit-text");
+  var why = form.getAttribute("data-why");
+  var anyOff = false;
+  function off(b, d) {
+    b.disabled = d;
+    anyOff = anyOff || d;
+    var w = b.parentNode.querySelector(".why");
+    if (w) { w.textContent = d ? why : ""; w.hidden = !d; }
+  }
+  function limit(left) {
+    if (!limitText) return;
+    limitText.hidden = !anyOff;
+    limitText.textContent = anyOff ? limitText.getAttribute("data-text").replace("{left}", left || "") : "";
+  }
+
   function update() {
+    anyOff = false;
     var n = 0, total = 0;
     boxes.forEach(function (b) { if (b.checked) { n++; total += parseInt(b.getAttribute("data-cost"), 10) || 0; } });
     selects.forEach(function (s) {
@@ -33,11 +51,13 @@
       // Agendas that no longer fit are disabled (colour is not the only signal).
       boxes.forEach(function (b) {
         var c = parseInt(b.getAttribute("data-cost"), 10) || 0;
-        b.disabled = !b.checked && total + c > cap;
+        off(b, !b.checked && total + c > cap);
       });
+      limit(won(cap - total));
     } else {
       countText.textContent = countText.getAttribute("data-label") + ": " + n + " / " + max;
-      boxes.forEach(function (b) { b.disabled = !b.checked && n >= max; });
+      boxes.forEach(function (b) { off(b, !b.checked && n >= max); });
+      limit();
       if (method === "ranked") {
         // A rank already given elsewhere is not offered again.
         var taken = {};
