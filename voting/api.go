@@ -249,6 +249,19 @@ type Stats struct {
 	Batches      []Batch `json:"batches"`
 }
 
+// IssuedTotal, UsedTotal and RevokedTotal are the console's 합계 row.
+func (s *Stats) IssuedTotal() int64  { return sumOf(s.Issued) }
+func (s *Stats) UsedTotal() int64    { return sumOf(s.Used) }
+func (s *Stats) RevokedTotal() int64 { return sumOf(s.Revoked) }
+
+func sumOf(m map[string]int64) int64 {
+	var n int64
+	for _, v := range m {
+		n += v
+	}
+	return n
+}
+
 // Batch is one issue of codes.
 type Batch struct {
 	ID        string    `json:"id"`

@@ -159,8 +159,13 @@ type PaperPage struct {
 	Typed   string
 	Error   string
 	Saved   string
+	Flash   string
 	Count   int64
 }
+
+// paperFlashes are the only confirmations a redirect may ask the paper
+// page to show.
+var paperFlashes = map[string]string{"corrected": "paper.flash_corrected", "voided": "paper.flash_voided"}
 
 // Money writes an amount in the page's language.
 func (p PaperPage) Money(n int64) string { return money(p.Lang, n) }
@@ -182,6 +187,9 @@ func (s *Service) renderPaper(c *fiber.Ctx, id int64, typed, errMsg string) erro
 	p := PaperPage{Page: assembly.Page(c, a, i18n.T(web.Lang(c), "paper.title")+" · "+a.Dong), A: a, Agendas: gs, Entries: log,
 		Typed: typed, Error: errMsg, Saved: c.Query("saved")}
 	p.NoIndex = true
+	if k, ok := paperFlashes[c.Query("done")]; ok {
+		p.Flash = i18n.T(p.Lang, k)
+	}
 	s.Env.Pool.QueryRow(c.UserContext(), `SELECT count(*) FROM ballots WHERE assembly_id = $1 AND channel = 'paper'`, a.ID).Scan(&p.Count)
 	return s.Env.Views.Render(c, "voting/paper", p)
 }
@@ -250,7 +258,7 @@ func (s *Service) paperCorrect(c *fiber.Ctx) error {
 	if err != nil {
 		return s.paperFail(c, id, "", err)
 	}
-	return c.Redirect("/host/assemblies/"+a.IDString()+"/paper", fiber.StatusSeeOther)
+	return c.Redirect("/host/assemblies/"+a.IDString()+"/paper?done=corrected", fiber.StatusSeeOther)
 }
 
 func (s *Service) paperVoid(c *fiber.Ctx) error {
@@ -261,7 +269,7 @@ func (s *Service) paperVoid(c *fiber.Ctx) error {
 	if err := s.CorrectPaper(c.UserContext(), account.CurrentUser(c), id, c.Params("ballot"), nil, true); err != nil {
 		return s.paperFail(c, id, "", err)
 	}
-	return c.Redirect("/host/assemblies/"+strconv.FormatInt(id, 10)+"/paper", fiber.StatusSeeOther)
+	return c.Redirect("/host/assemblies/"+strconv.FormatInt(id, 10)+"/paper?done=voided", fiber.StatusSeeOther)
 }
 
 func urlQuery(s string) string { return url.QueryEscape(s) }

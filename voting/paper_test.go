@@ -101,6 +101,29 @@ func TestPaperBallots(t *testing.T) {
 			t.Fatalf("%d paper ballots", n)
 		}
 	})
+	t.Run("correct and void by form say they did", func(t *testing.T) {
+		r := v.host.API(t, "POST", v.path("/paper"), map[string]any{"ballots": [][]string{v.ids(4)}})
+		var one struct{ Ballots []string }
+		r.JSON(t, &one)
+		base := fmt.Sprintf("/host/assemblies/%d/paper/%s", v.a.ID, one.Ballots[0])
+		r = v.host.PostForm(t, base+"/correct", url.Values{"numbers": {"2"}})
+		if r.Status != 303 || !strings.Contains(r.Header.Get("Location"), "done=corrected") {
+			t.Fatalf("correct: %d %v", r.Status, r.Header)
+		}
+		if p := v.host.Get(t, r.Header.Get("Location")); !strings.Contains(string(p.Body), "종이 투표를 정정했습니다") {
+			t.Fatalf("no confirmation after a correction: %s", p.Body)
+		}
+		r = v.host.PostForm(t, base+"/void", url.Values{})
+		if r.Status != 303 || !strings.Contains(r.Header.Get("Location"), "done=voided") {
+			t.Fatalf("void: %d %v", r.Status, r.Header)
+		}
+		if p := v.host.Get(t, r.Header.Get("Location")+"&lang=en"); !strings.Contains(string(p.Body), "The paper ballot entry was undone") {
+			t.Fatalf("no confirmation after a void: %s", p.Body)
+		}
+		if p := v.host.Get(t, fmt.Sprintf("/host/assemblies/%d/paper?done=bogus", v.a.ID)); strings.Contains(string(p.Body), `id="flash"`) {
+			t.Fatal("an unknown done= shows a message")
+		}
+	})
 	t.Run("tally", func(t *testing.T) {
 		a, _ := assembly.FindAssembly(t.Context(), v.e.DB.Pool, v.a.ID)
 		tl, err := voting.Count(t.Context(), v.e.DB.Pool, a)
@@ -189,6 +212,15 @@ func TestRoles(t *testing.T) {
 		if !strings.Contains(body, "투표 진행 중") || !strings.Contains(body, `id="close-btn"`) {
 			t.Fatalf("console after open: %s", body)
 		}
+		// The way back to the assembly, and the 합계 row filled in.
+		if !strings.Contains(body, fmt.Sprintf(`<a href="/host/assemblies/%d" id="assembly-link">`, v.a.ID)) {
+			t.Fatalf("no link back to the assembly: %s", body)
+		}
+		for _, want := range []string{`data-sum="issued">3<`, `data-sum="used">1<`, `data-sum="revoked">1<`, `id="ballot-link"`} {
+			if !strings.Contains(body, want) {
+				t.Fatalf("console lacks %s: %s", want, body)
+			}
+		}
 		r = v.host.PostForm(t, fmt.Sprintf("/host/assemblies/%d/close", v.a.ID), url.Values{})
 		if r.Status != 422 {
 			t.Fatalf("close without the confirmation: %d", r.Status)
@@ -200,6 +232,10 @@ func TestRoles(t *testing.T) {
 		p = v.host.Get(t, r.Header.Get("Location"))
 		if !strings.Contains(string(p.Body), "최종 투표 수: 1표") {
 			t.Fatalf("flash: %s", p.Body)
+		}
+		// The ballot answers 409 once closed: the console no longer links it.
+		if strings.Contains(string(p.Body), `id="ballot-link"`) || strings.Contains(string(p.Body), `href="/v/`+v.a.Slug+`"`) {
+			t.Fatalf("closed console still links the ballot: %s", p.Body)
 		}
 	})
 }

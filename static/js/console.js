@@ -18,6 +18,12 @@
           var v = get(s, el.getAttribute("data-stat"));
           if (v != null && String(v) !== el.textContent) el.textContent = String(v);
         });
+        // The 합계 row: the sum over the channels.
+        document.querySelectorAll("[data-sum]").forEach(function (el) {
+          var m = s[el.getAttribute("data-sum")] || {}, n = 0;
+          Object.keys(m).forEach(function (k) { n += Number(m[k]) || 0; });
+          if (String(n) !== el.textContent) el.textContent = String(n);
+        });
       })
       .catch(function () {});
   }
