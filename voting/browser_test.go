@@ -2,11 +2,14 @@ package voting_test
 
 import (
 	"context"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
+	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"maeul/assembly"
@@ -183,5 +186,53 @@ func TestBrowserBudgetLimitSaysWhy(t *testing.T) {
 		if wide > 320 {
 			t.Fatalf("%s: %d px wide at 320 px", c.lang, wide)
 		}
+	}
+}
+
+// The finished card sheet: its title says the cards are ready (not "making
+// cards"), the instruction is printed at 10 pt or more without being cut
+// off, and 16 cards print on exactly two A4 pages.
+func TestCardSheetPrintsEightPerA4(t *testing.T) {
+	v := setup(t, servertest.FixtureOptions{}, true)
+	sheet := printCards(t, v, 16, "onsite")
+	title := regexp.MustCompile(`<title>([^<]*)</title>`).FindStringSubmatch(sheet)
+	if title == nil || strings.Contains(title[1], "만드는 중") || !strings.Contains(title[1], "투표 카드 16장") {
+		t.Fatalf("sheet title %q", title)
+	}
+	ctx := servertest.Browser(t)
+	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
+		t.Fatal(err)
+	}
+	tree, err := chromedp.Call(ctx, cdppage.GetFrameTree, cdp.Empty{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Call(ctx, cdppage.SetDocumentContent, cdppage.SetDocumentContentParams{FrameID: tree.FrameTree.Frame.ID, HTML: sheet}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"}); err != nil {
+		t.Fatal(err)
+	}
+	size, err := chromedp.Run(ctx, chromedp.Evaluate[float64](`parseFloat(getComputedStyle(document.querySelector(".how")).fontSize)`))
+	if err != nil || size < 10*96/72.0-0.01 {
+		t.Fatalf("instruction font %.2f px, want at least 10 pt (%v)", size, err)
+	}
+	// Nothing of a card is cut off by its overflow: hidden.
+	cut, err := chromedp.Run(ctx, chromedp.Evaluate[int](`Array.from(document.querySelectorAll(".card")).filter(function(c){
+		var b = c.getBoundingClientRect();
+		return Array.from(c.children).some(function(e){ var r = e.getBoundingClientRect(); return r.bottom > b.bottom + 0.5 || r.right > b.right + 0.5; });
+	}).length`))
+	if err != nil || cut != 0 {
+		t.Fatalf("%d cards overflow (%v)", cut, err)
+	}
+	yes := true
+	pdf, err := chromedp.Call(ctx, cdppage.PrintToPDF, cdppage.PrintToPDFParams{PreferCSSPageSize: &yes})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages := len(regexp.MustCompile(`/Type\s*/Page[^s]`).FindAll(pdf.Data, -1))
+	t.Logf("16 cards: %d PDF pages, instruction %.1f px", pages, size)
+	if pages != 2 {
+		t.Fatalf("16 cards printed on %d pages, want 2", pages)
 	}
 }
