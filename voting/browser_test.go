@@ -2,12 +2,16 @@ package voting_test
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/accessibility"
 	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/dom"
 	"github.com/chromedp/cdproto/emulation"
 	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
@@ -234,5 +238,50 @@ func TestCardSheetPrintsEightPerA4(t *testing.T) {
 	t.Logf("16 cards: %d PDF pages, instruction %.1f px", pages, size)
 	if pages != 2 {
 		t.Fatalf("16 cards printed on %d pages, want 2", pages)
+	}
+}
+
+// A ranked ballot: the visible label of a rank select is just "순위" (the
+// agenda title is right above it), but its accessible name still names
+// the agenda, for a screen reader that jumps from control to control.
+func TestBrowserRankLabel(t *testing.T) {
+	v := setup(t, servertest.FixtureOptions{Method: assembly.MethodRanked, MaxChoices: 3}, true)
+	codes := v.codes(t, 1, "onsite")
+	ctx := servertest.Browser(t)
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(320, 800), chromedp.Navigate(codes[0].URL), chromedp.WaitVisible("#ballot-form")); err != nil {
+		t.Fatal(err)
+	}
+	g := v.agendas[1]
+	sel := "#rank-" + g.IDString()
+	// What is seen: the label's rendered text, less what is visually hidden.
+	seen, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(function(){
+		var l = document.querySelector('label[for="`+sel[1:]+`"]').cloneNode(true);
+		var hidden = Array.from(document.querySelector('label[for="`+sel[1:]+`"]').querySelectorAll("span")).filter(function(s){
+			var r = s.getBoundingClientRect(); return r.width <= 1 && r.height <= 1; }).length;
+		l.querySelectorAll(".vh").forEach(function(s){ s.remove(); });
+		return l.textContent.trim() + "|" + hidden;
+	})()`))
+	if err != nil || seen != "순위|1" {
+		t.Fatalf("visible rank label %q, want just 순위 with the title visually hidden (%v)", seen, err)
+	}
+	doc, err := chromedp.Call(ctx, dom.GetDocument, dom.GetDocumentParams{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := chromedp.Call(ctx, dom.QuerySelector, dom.QuerySelectorParams{NodeID: doc.Root.NodeID, Selector: sel})
+	if err != nil {
+		t.Fatal(err)
+	}
+	no := false
+	ax, err := chromedp.Call(ctx, accessibility.GetPartialAXTree, accessibility.GetPartialAXTreeParams{NodeID: q.NodeID, FetchRelatives: &no})
+	if err != nil || len(ax.Nodes) == 0 || ax.Nodes[0].Name == nil {
+		t.Fatalf("accessibility tree: %v", err)
+	}
+	var name string
+	if err := json.Unmarshal(ax.Nodes[0].Name.Value, &name); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(name, "순위") || !strings.Contains(name, fmt.Sprintf("%d. %s", g.Number, g.Title)) {
+		t.Fatalf("the select's accessible name is %s", name)
 	}
 }
