@@ -287,12 +287,14 @@ func (s *Service) drive(r *run, codes []string, agendas []assembly.Agenda) {
 	if rep.Accepted == 0 {
 		state = "failed"
 	}
+	// The copy goes first: a run reads as finished only once nothing of it
+	// is left in the database.
+	if err := assembly.DeleteRehearsal(bg, s.Env.Pool, r.copy.ID); err != nil {
+		s.Env.Log.Error("rehearsal: remove copy", "run", r.id, "err", err)
+	}
 	if _, err := s.Env.Pool.Exec(bg, `UPDATE rehearsal_runs SET state = $2, finished_at = now(), progress = $3, report = $4, copy_id = NULL WHERE id = $1`,
 		r.id, state, pj, rep.Text("ko")); err != nil {
 		s.Env.Log.Error("rehearsal: save report", "run", r.id, "err", err)
-	}
-	if err := assembly.DeleteRehearsal(bg, s.Env.Pool, r.copy.ID); err != nil {
-		s.Env.Log.Error("rehearsal: remove copy", "run", r.id, "err", err)
 	}
 	s.mu.Lock()
 	delete(s.runs, r.id)
