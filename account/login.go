@@ -1,7 +1,7 @@
 package account
 
 import (
-	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -43,7 +43,7 @@ func (a *Auth) login(c *fiber.Ctx) error {
 	p.NoIndex = true
 	if err := a.LoginLimit.Check(web.ClientKey(c) + "|" + email); err != nil {
 		e := err.(*maeul.Error)
-		c.Set("Retry-After", itoa(e.RetryAfter))
+		c.Set("Retry-After", strconv.Itoa(e.RetryAfter))
 		c.Status(fiber.StatusTooManyRequests)
 		p.Error = i18n.T(lang, "login.too_many", e.RetryAfter)
 		return a.Env.Views.Render(c, "account/login", p)
@@ -79,18 +79,4 @@ func safeNext(s string) string {
 		return "/host"
 	}
 	return s
-}
-
-func urlEscape(s string) string { return url.QueryEscape(s) }
-
-func itoa(n int) string {
-	b := []byte{}
-	if n == 0 {
-		return "0"
-	}
-	for n > 0 {
-		b = append([]byte{byte('0' + n%10)}, b...)
-		n /= 10
-	}
-	return string(b)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/subtle"
 	"errors"
+	"net/url"
 	"strings"
 	"time"
 
@@ -124,7 +125,7 @@ func (a *Auth) Require(c *fiber.Ctx) error {
 		if web.WantsJSON(c) || c.Method() != fiber.MethodGet {
 			return maeul.Errorf(maeul.EUNAUTHORIZED, "error.unauthorized")
 		}
-		return c.Redirect("/login?next="+urlEscape(c.OriginalURL()), fiber.StatusSeeOther)
+		return c.Redirect("/login?next="+url.QueryEscape(c.OriginalURL()), fiber.StatusSeeOther)
 	}
 	return a.CheckCSRF(c)
 }

@@ -2,6 +2,7 @@ package rehearsal
 
 import (
 	"encoding/json"
+	"errors"
 	"strconv"
 	"time"
 
@@ -106,10 +107,10 @@ func (s *Service) startForm(c *fiber.Ctx) error {
 			return c.Redirect("/host/rehearsals/"+strconv.FormatInt(r.ID, 10), fiber.StatusSeeOther)
 		}
 	}
+	// A mistake in the form is shown next to it; anything else (403, a
+	// database error) goes to the error handler.
 	var me *maeul.Error
-	if e, isMe := perr.(*maeul.Error); isMe && e.Code != maeul.EFORBIDDEN {
-		me = e
-	} else {
+	if !errors.As(perr, &me) || me.Code == maeul.EFORBIDDEN {
 		return perr
 	}
 	return s.renderPage(c, a, phones, minutes, me)
