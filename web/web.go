@@ -6,7 +6,9 @@ package web
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"log/slog"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
@@ -64,7 +66,7 @@ func NewApp(env *Env) *fiber.App {
 		c.Set("Referrer-Policy", "same-origin")
 		c.Set("X-Frame-Options", "DENY")
 		c.Locals(LocalLang, pickLang(c, env.Secure))
-		err := c.Next()
+		err := recoverNext(c, env)
 		if err != nil {
 			if herr := app.ErrorHandler(c, err); herr != nil {
 				c.Status(fiber.StatusInternalServerError)
@@ -86,6 +88,22 @@ func NewApp(env *Env) *fiber.App {
 		return nil
 	})
 	return app
+}
+
+// recoverNext runs the rest of the chain and turns a panic in any handler
+// into an internal error (a 500 with the request id), logged with its
+// stack: one nil dereference must not stop every assembly in the city.
+func recoverNext(c *fiber.Ctx, env *Env) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			if env.Log != nil {
+				env.Log.Error("handler panicked", "rid", RequestID(c), "route", c.Route().Path,
+					"panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+			}
+			err = fmt.Errorf("web: handler panicked: %v", r)
+		}
+	}()
+	return c.Next()
 }
 
 // RequestID returns the request's id.
