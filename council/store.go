@@ -3,6 +3,7 @@ package council
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -10,6 +11,16 @@ import (
 
 	"maeul"
 )
+
+// Service is the domain half of the package: the roster rules (roster.go),
+// the stored rosters (this file) and the data of 서식 2-1 (sheet.go). It
+// knows nothing of HTTP.
+type Service struct {
+	pool *pgxpool.Pool
+}
+
+// NewService returns the council service on pool.
+func NewService(pool *pgxpool.Pool) *Service { return &Service{pool: pool} }
 
 // Roster is a dong council's stored roster of one plan year.
 type Roster struct {
@@ -31,11 +42,6 @@ func (r *Roster) Type() string {
 	return *r.CouncilType
 }
 
-// Store reads and writes rosters.
-type Store struct {
-	Pool *pgxpool.Pool
-}
-
 // Upload is one accepted member list.
 type Upload struct {
 	District, Dong string
@@ -49,27 +55,42 @@ type Upload struct {
 const rosterCols = `id, district, dong, plan_year, council_type, total, male, female, committee, tong, ban,
 	general, age_39_under, age_40s, age_50s, age_60s, age_70_over, keep_names, uploaded_at`
 
+// councilType checks a council type; "" is stored as NULL.
+func councilType(typ string) (*string, error) {
+	switch typ {
+	case "":
+		return nil, nil
+	case TypePlanned, TypeAutonomous:
+		return &typ, nil
+	}
+	return nil, maeul.FieldErrorf(maeul.EINVALID, "council_type", "council.err.type")
+}
+
 // Save replaces the dong's roster of the plan year in one transaction: the
 // counts always, the members' rows only when KeepNames. Returns EINVALID for
 // a bad council type or an empty list.
-func (s *Store) Save(ctx context.Context, u Upload) (*Roster, error) {
+func (s *Service) Save(ctx context.Context, u Upload) (*Roster, error) {
 	if len(u.Members) == 0 {
 		return nil, maeul.FieldErrorf(maeul.EINVALID, "file", "council.err.no_members")
 	}
-	var ct *string
-	switch u.CouncilType {
-	case "":
-	case TypePlanned, TypeAutonomous:
-		ct = &u.CouncilType
-	default:
-		return nil, maeul.FieldErrorf(maeul.EINVALID, "council_type", "council.err.type")
+	ct, err := councilType(u.CouncilType)
+	if err != nil {
+		return nil, err
 	}
+	r, err := s.save(ctx, u, ct)
+	if err != nil {
+		return nil, fmt.Errorf("council: save roster: %w", err)
+	}
+	return r, nil
+}
+
+func (s *Service) save(ctx context.Context, u Upload, ct *string) (*Roster, error) {
 	c := Count(u.Members, u.PlanYear)
 	var by *int64
 	if u.UploadedBy != 0 {
 		by = &u.UploadedBy
 	}
-	tx, err := s.Pool.Begin(ctx)
+	tx, err := s.pool.Begin(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -111,73 +132,80 @@ func (s *Store) Save(ctx context.Context, u Upload) (*Roster, error) {
 }
 
 // Find returns the dong's roster of the plan year, or ENOTFOUND.
-func (s *Store) Find(ctx context.Context, district, dong string, year int) (*Roster, error) {
-	rows, _ := s.Pool.Query(ctx, `SELECT `+rosterCols+` FROM council_rosters
+func (s *Service) Find(ctx context.Context, district, dong string, year int) (*Roster, error) {
+	rows, _ := s.pool.Query(ctx, `SELECT `+rosterCols+` FROM council_rosters
 		WHERE district = $1 AND dong = $2 AND plan_year = $3`, district, dong, year)
 	r, err := pgx.CollectExactlyOneRow(rows, pgx.RowToAddrOfStructByName[Roster])
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, maeul.Errorf(maeul.ENOTFOUND, "council.err.no_roster")
 	}
-	return r, err
+	if err != nil {
+		return nil, fmt.Errorf("council: find roster: %w", err)
+	}
+	return r, nil
 }
 
 // List returns the rosters of a plan year a district host (district set) or
 // the city (district "") may read, by district and dong.
-func (s *Store) List(ctx context.Context, district string, year int) ([]*Roster, error) {
-	rows, _ := s.Pool.Query(ctx, `SELECT `+rosterCols+` FROM council_rosters
+func (s *Service) List(ctx context.Context, district string, year int) ([]*Roster, error) {
+	rows, _ := s.pool.Query(ctx, `SELECT `+rosterCols+` FROM council_rosters
 		WHERE plan_year = $2 AND ($1 = '' OR district = $1) ORDER BY district, dong`, district, year)
-	return pgx.CollectRows(rows, pgx.RowToAddrOfStructByName[Roster])
+	rs, err := pgx.CollectRows(rows, pgx.RowToAddrOfStructByName[Roster])
+	if err != nil {
+		return nil, fmt.Errorf("council: list rosters: %w", err)
+	}
+	return rs, nil
 }
 
 // Members returns the kept names of a roster in file order (none when the
 // host did not keep them).
-func (s *Store) Members(ctx context.Context, rosterID int64) ([]Member, error) {
-	rows, _ := s.Pool.Query(ctx, `SELECT row_no, name, gender, birth_year, affiliation FROM council_members
+func (s *Service) Members(ctx context.Context, rosterID int64) ([]Member, error) {
+	rows, _ := s.pool.Query(ctx, `SELECT row_no, name, gender, birth_year, affiliation FROM council_members
 		WHERE roster_id = $1 ORDER BY row_no`, rosterID)
-	return pgx.CollectRows(rows, pgx.RowToStructByName[Member])
+	ms, err := pgx.CollectRows(rows, pgx.RowToStructByName[Member])
+	if err != nil {
+		return nil, fmt.Errorf("council: roster members: %w", err)
+	}
+	return ms, nil
 }
 
 // DeleteNames removes the kept names of the dong's roster of the plan year;
 // the counts stay. Returns ENOTFOUND if there is no such roster.
-func (s *Store) DeleteNames(ctx context.Context, district, dong string, year int) error {
-	tx, err := s.Pool.Begin(ctx)
-	if err != nil {
+func (s *Service) DeleteNames(ctx context.Context, district, dong string, year int) error {
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		var id int64
+		err := tx.QueryRow(ctx, `SELECT id FROM council_rosters WHERE district = $1 AND dong = $2 AND plan_year = $3 FOR UPDATE`,
+			district, dong, year).Scan(&id)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return maeul.Errorf(maeul.ENOTFOUND, "council.err.no_roster")
+		}
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM council_members WHERE roster_id = $1`, id); err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `UPDATE council_rosters SET keep_names = false WHERE id = $1`, id)
 		return err
+	})
+	var me *maeul.Error
+	if err != nil && !errors.As(err, &me) {
+		return fmt.Errorf("council: delete names: %w", err)
 	}
-	defer tx.Rollback(ctx)
-	var id int64
-	err = tx.QueryRow(ctx, `SELECT id FROM council_rosters WHERE district = $1 AND dong = $2 AND plan_year = $3 FOR UPDATE`,
-		district, dong, year).Scan(&id)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return maeul.Errorf(maeul.ENOTFOUND, "council.err.no_roster")
-	}
-	if err != nil {
-		return err
-	}
-	if _, err := tx.Exec(ctx, `DELETE FROM council_members WHERE roster_id = $1`, id); err != nil {
-		return err
-	}
-	if _, err := tx.Exec(ctx, `UPDATE council_rosters SET keep_names = false WHERE id = $1`, id); err != nil {
-		return err
-	}
-	return tx.Commit(ctx)
+	return err
 }
 
 // SetType changes the council type printed on 서식 2-1 ("" leaves both boxes
 // empty). Returns ENOTFOUND without a roster, EINVALID for a bad type.
-func (s *Store) SetType(ctx context.Context, district, dong string, year int, typ string) error {
-	var ct *string
-	switch typ {
-	case "":
-	case TypePlanned, TypeAutonomous:
-		ct = &typ
-	default:
-		return maeul.FieldErrorf(maeul.EINVALID, "council_type", "council.err.type")
-	}
-	tag, err := s.Pool.Exec(ctx, `UPDATE council_rosters SET council_type = $4
-		WHERE district = $1 AND dong = $2 AND plan_year = $3`, district, dong, year, ct)
+func (s *Service) SetType(ctx context.Context, district, dong string, year int, typ string) error {
+	ct, err := councilType(typ)
 	if err != nil {
 		return err
+	}
+	tag, err := s.pool.Exec(ctx, `UPDATE council_rosters SET council_type = $4
+		WHERE district = $1 AND dong = $2 AND plan_year = $3`, district, dong, year, ct)
+	if err != nil {
+		return fmt.Errorf("council: set type: %w", err)
 	}
 	if tag.RowsAffected() == 0 {
 		return maeul.Errorf(maeul.ENOTFOUND, "council.err.no_roster")

@@ -132,7 +132,7 @@ func newSite(t *testing.T, ascii bool) *site {
 			ms[i].Affiliation = council.Committee
 		}
 	}
-	st := &council.Store{Pool: s.e.DB.Pool}
+	st := council.NewService(s.e.DB.Pool)
 	if _, err := st.Save(context.Background(), council.Upload{District: s.district, Dong: s.dong, PlanYear: 2026,
 		CouncilType: council.TypePlanned, KeepNames: true, Members: ms}); err != nil {
 		t.Fatal(err)

@@ -64,14 +64,14 @@ func New(cfg Config, pool *pgxpool.Pool) (*Server, error) {
 	s := &Server{Env: env, hubDone: make(chan struct{})}
 	s.life, s.stopLife = context.WithCancel(context.Background())
 	s.App = web.NewApp(env)
-	s.Auth = account.NewAuth(env)
+	s.Auth = account.NewAuth(env, account.NewStore(pool))
 	s.Assemblies = assembly.NewService(env)
 	s.Voting = voting.NewService(env, s.Assemblies)
 	s.Hub = live.NewHub(env, s.Voting)
 	s.Assemblies.OnChange = s.Hub.Changed
 	s.Voting.OnChange = s.Hub.Changed
 	s.Results = result.NewService(env, s.Assemblies, s.Voting)
-	s.Council = council.NewService(env)
+	s.Council = council.NewService(pool)
 	s.Rehearsals = rehearsal.NewService(s.life, env)
 	s.Rehearsals.Issue = func(ctx context.Context, u *account.User, id int64, n int) ([]string, error) {
 		_, _, codes, err := s.Voting.IssueCodes(ctx, u, id, n, voting.ChannelOnsite)
@@ -104,7 +104,7 @@ func New(cfg Config, pool *pgxpool.Pool) (*Server, error) {
 	assembly.Routes(app, s.Assemblies, s.Auth)
 	voting.Routes(app, s.Voting, s.Auth)
 	result.Routes(app, s.Results, s.Auth)
-	council.Routes(app, s.Council, s.Auth)
+	council.NewHandlers(env, s.Council, s.Auth).Routes(app)
 	rehearsal.Routes(app, s.Rehearsals, s.Auth)
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 	return s, nil

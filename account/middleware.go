@@ -1,15 +1,12 @@
 package account
 
 import (
-	"context"
 	"crypto/subtle"
-	"errors"
 	"net/url"
 	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/jackc/pgx/v5"
 
 	"maeul"
 	"maeul/web"
@@ -18,52 +15,9 @@ import (
 // SessionCookie is the name of the host's session cookie.
 const SessionCookie = "maeul_session"
 
-// SessionLifetime is how long a login lasts.
-const SessionLifetime = 12 * time.Hour
-
-// Session is a logged-in browser.
-type Session struct {
-	User *User
-	CSRF string
-}
-
-// CreateSession starts a session for u and returns the cookie value.
-func (s *Store) CreateSession(ctx context.Context, u *User) (string, *Session, error) {
-	tok := randomToken(32)
-	csrf := randomToken(24)
-	_, err := s.Pool.Exec(ctx, `INSERT INTO sessions (token_hash, user_id, csrf, expires_at) VALUES ($1, $2, $3, $4)`,
-		hashToken(tok), u.ID, csrf, time.Now().Add(SessionLifetime))
-	if err != nil {
-		return "", nil, err
-	}
-	return tok, &Session{User: u, CSRF: csrf}, nil
-}
-
-// SessionByToken returns the live session of a cookie value, or nil.
-func (s *Store) SessionByToken(ctx context.Context, tok string) (*Session, error) {
-	var u User
-	var csrf string
-	err := s.Pool.QueryRow(ctx, `SELECT u.id, u.email, u.role, u.district, u.dong, s.csrf
-		FROM sessions s JOIN users u ON u.id = s.user_id
-		WHERE s.token_hash = $1 AND s.expires_at > now()`, hashToken(tok)).
-		Scan(&u.ID, &u.Email, &u.Role, &u.District, &u.Dong, &csrf)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	return &Session{User: &u, CSRF: csrf}, nil
-}
-
-// DeleteSession ends a session (logout) and sweeps expired ones.
-func (s *Store) DeleteSession(ctx context.Context, tok string) error {
-	_, err := s.Pool.Exec(ctx, `DELETE FROM sessions WHERE token_hash = $1 OR expires_at < now()`, hashToken(tok))
-	return err
-}
-
-// Auth is the middleware that finds the host of a request, from a Bearer
-// token or the session cookie, and guards host pages and the API.
+// Auth is the HTTP half of the package: the middleware that finds the host
+// of a request, from a Bearer token or the session cookie, guards host pages
+// and the API, and serves the login pages.
 type Auth struct {
 	Store *Store
 	Env   *web.Env
@@ -71,16 +25,17 @@ type Auth struct {
 	LoginLimit *web.Limiter
 }
 
-// NewAuth builds the middleware: 10 login attempts at once per client and
-// email, then one every 30 seconds.
-func NewAuth(env *web.Env) *Auth {
-	return &Auth{Store: &Store{Pool: env.Pool}, Env: env, LoginLimit: web.NewLimiter(10, 30*time.Second)}
+// NewAuth builds the middleware on the store: 10 login attempts at once per
+// client and email, then one every 30 seconds.
+func NewAuth(env *web.Env, store *Store) *Auth {
+	return &Auth{Store: store, Env: env, LoginLimit: web.NewLimiter(10, 30*time.Second)}
 }
 
 const localBearer = "maeul.bearer"
 
 // Load is global middleware: it sets the current user (if any) and the CSRF
-// token in the request's locals. It never refuses a request itself.
+// token in the request's locals. It never refuses a request itself, except
+// a malformed or unknown Bearer token.
 func (a *Auth) Load(c *fiber.Ctx) error {
 	if h := c.Get(fiber.HeaderAuthorization); h != "" {
 		tok, ok := strings.CutPrefix(h, "Bearer ")
@@ -97,10 +52,12 @@ func (a *Auth) Load(c *fiber.Ctx) error {
 	}
 	if tok := c.Cookies(SessionCookie); tok != "" {
 		s, err := a.Store.SessionByToken(c.UserContext(), tok)
-		if err != nil {
+		switch {
+		case maeul.ErrorCode(err) == maeul.ENOTFOUND:
+			// A stale cookie: the request goes on as a resident's.
+		case err != nil:
 			return err
-		}
-		if s != nil {
+		default:
 			c.Locals(web.LocalUser, s.User)
 			c.Locals(web.LocalCSRF, s.CSRF)
 			c.Locals(web.LocalUserLabel, s.User.Label())
@@ -173,6 +130,3 @@ func CSRFToken(c *fiber.Ctx) string {
 	s, _ := c.Locals(web.LocalCSRF).(string)
 	return s
 }
-
-// Forbid returns the error for a host who may not touch an assembly.
-func Forbid() error { return maeul.Errorf(maeul.EFORBIDDEN, "error.forbidden") }

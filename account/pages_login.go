@@ -11,13 +11,6 @@ import (
 	"maeul/web"
 )
 
-// Routes mounts the login and logout pages.
-func (a *Auth) Routes(app *fiber.App) {
-	app.Get("/login", a.loginPage)
-	app.Post("/login", a.login)
-	app.Post("/logout", a.Require, a.logout)
-}
-
 // LoginPage is the data of the login form.
 type LoginPage struct {
 	web.Page

@@ -1,0 +1,8 @@
+// Package account owns the hosts: users with a role (city, district, dong),
+// their passwords, browser sessions with CSRF tokens, API tokens, and the
+// rules of who may see and change which assembly.
+//
+// The domain half (users.go, roles.go, sessions.go, tokens.go, store.go) is
+// the Store on a pool; the HTTP half (middleware.go, routes.go,
+// pages_login.go) is Auth: the middleware and the login pages.
+package account
