@@ -29,6 +29,23 @@ func TestRehearsal(t *testing.T) {
 			t.Fatalf("%d %s", r.Status, r.Body)
 		}
 	})
+	t.Run("the assembly is a slug, an id as a number or digits", func(t *testing.T) {
+		for _, ref := range []any{a.ID, strconv.FormatInt(a.ID, 10)} {
+			r := h.API(t, "POST", "/api/v1/rehearsals", map[string]any{"assembly": ref, "phones": 0, "minutes": 1})
+			if r.Status != 422 || !strings.Contains(string(r.Body), "휴대폰") {
+				t.Fatalf("%v: %d %s", ref, r.Status, r.Body)
+			}
+		}
+		for _, body := range []map[string]any{{"assembly": true, "phones": 5, "minutes": 1}, {"phones": 5, "minutes": 1}} {
+			r := h.API(t, "POST", "/api/v1/rehearsals", body)
+			if r.Status != 422 || !strings.Contains(string(r.Body), "assembly") {
+				t.Fatalf("%v: %d %s", body, r.Status, r.Body)
+			}
+		}
+		if r := h.API(t, "POST", "/api/v1/rehearsals", map[string]any{"assembly": "no-such-one", "phones": 5, "minutes": 1}); r.Status != 404 {
+			t.Fatalf("unknown slug: %d %s", r.Status, r.Body)
+		}
+	})
 	t.Run("another dong's host may not rehearse", func(t *testing.T) {
 		other := e.NewHost(t, "dong", "마포구", "망원1동")
 		r := other.API(t, "POST", "/api/v1/rehearsals", map[string]any{"assembly": a.Slug, "phones": 5, "minutes": 0.2})

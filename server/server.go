@@ -72,8 +72,7 @@ func New(cfg Config, pool *pgxpool.Pool) (*Server, error) {
 	s.Voting.OnChange = s.Hub.Changed
 	s.Results = result.NewService(env, s.Assemblies, s.Voting)
 	s.Council = council.NewService(pool)
-	s.Rehearsals = rehearsal.NewService(s.life, env)
-	s.Rehearsals.Issue = func(ctx context.Context, u *account.User, id int64, n int) ([]string, error) {
+	issue := func(ctx context.Context, u *account.User, id int64, n int) ([]string, error) {
 		_, _, codes, err := s.Voting.IssueCodes(ctx, u, id, n, voting.ChannelOnsite)
 		out := make([]string, len(codes))
 		for i, c := range codes {
@@ -81,7 +80,7 @@ func New(cfg Config, pool *pgxpool.Pool) (*Server, error) {
 		}
 		return out, err
 	}
-	s.Rehearsals.SelfURL = s.SelfURL
+	s.Rehearsals = rehearsal.NewService(s.life, pool, log, issue, s.SelfURL)
 
 	app := s.App
 	app.Get("/healthz", func(c *fiber.Ctx) error {
@@ -105,7 +104,7 @@ func New(cfg Config, pool *pgxpool.Pool) (*Server, error) {
 	voting.Routes(app, s.Voting, s.Auth)
 	result.Routes(app, s.Results, s.Auth)
 	council.NewHandlers(env, s.Council, s.Auth).Routes(app)
-	rehearsal.Routes(app, s.Rehearsals, s.Auth)
+	rehearsal.NewHandlers(env, s.Rehearsals, s.Auth).Routes(app)
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 	return s, nil
 }
