@@ -1,13 +1,14 @@
 package assembly
 
 import (
-	"maeul"
-	"maeul/account"
-	"maeul/web"
 	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+
+	"maeul"
+	"maeul/account"
+	"maeul/web"
 )
 
 // AssemblyJSON is an assembly as the API shows it (../shared/API.md).
@@ -31,32 +32,12 @@ type AssemblyJSON struct {
 	Agendas     []AgendaJSON `json:"agendas"`
 }
 
-// AgendaJSON is an agenda as the API shows it.
+// AgendaJSON is an agenda as the API shows it: its id and number, then
+// its fields by their JSON names.
 type AgendaJSON struct {
-	ID                 string `json:"id"`
-	Number             int    `json:"number"`
-	Title              string `json:"title"`
-	Summary            string `json:"summary"`
-	Location           string `json:"location"`
-	Cost               int64  `json:"cost"`
-	CurrentSubsidy     int64  `json:"current_subsidy"`
-	CapitalSubsidy     int64  `json:"capital_subsidy"`
-	Subcommittee       string `json:"subcommittee"`
-	Proposer           string `json:"proposer"`
-	ExecutionType      string `json:"execution_type"`
-	DistrictDepartment string `json:"district_department"`
-	CityDepartment     string `json:"city_department"`
-	DraftingRound      int16  `json:"drafting_round"`
-	Purpose            string `json:"purpose"`
-	Period             string `json:"period"`
-	Executor           string `json:"executor"`
-	Approach           string `json:"approach"`
-	RelatedParties     string `json:"related_parties"`
-	FuturePlan         string `json:"future_plan"`
-	Remarks            string `json:"remarks"`
-	ReviewResult       string `json:"review_result"`
-	ReviewDepartment   string `json:"review_department"`
-	ReviewNotes        string `json:"review_notes"`
+	ID     string `json:"id"`
+	Number int    `json:"number"`
+	AgendaFields
 }
 
 // JSON is the API view of an assembly with its agendas (ids as strings,
@@ -82,13 +63,7 @@ func JSON(a *Assembly, agendas []Agenda) AssemblyJSON {
 
 // AgendaView is the API view of one agenda.
 func AgendaView(g *Agenda) AgendaJSON {
-	return AgendaJSON{ID: g.IDString(), Number: g.Number, Title: g.Title, Summary: g.Summary,
-		Location: g.Location, Cost: g.Cost, CurrentSubsidy: g.CurrentSubsidy, CapitalSubsidy: g.CapitalSubsidy,
-		Subcommittee: g.Subcommittee, Proposer: g.Proposer, ExecutionType: g.ExecutionType,
-		DistrictDepartment: g.DistrictDepartment, CityDepartment: g.CityDepartment,
-		DraftingRound: g.DraftingRound, Purpose: g.Purpose, Period: g.Period, Executor: g.Executor,
-		Approach: g.Approach, RelatedParties: g.RelatedParties, FuturePlan: g.FuturePlan, Remarks: g.Remarks,
-		ReviewResult: g.ReviewResult, ReviewDepartment: g.ReviewDepartment, ReviewNotes: g.ReviewNotes}
+	return AgendaJSON{ID: g.IDString(), Number: g.Number, AgendaFields: g.AgendaFields}
 }
 
 func rfc3339(t time.Time) string { return t.In(web.Seoul).Format(time.RFC3339) }

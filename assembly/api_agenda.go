@@ -1,10 +1,10 @@
 package assembly
 
 import (
+	"github.com/gofiber/fiber/v2"
+
 	"maeul"
 	"maeul/web"
-
-	"github.com/gofiber/fiber/v2"
 )
 
 func (h *Handlers) apiAddAgenda(c *fiber.Ctx) error {

@@ -1,11 +1,12 @@
 package assembly
 
 import (
-	"maeul/account"
-	"maeul/web"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
+
+	"maeul/account"
+	"maeul/web"
 )
 
 func (h *Handlers) apiList(c *fiber.Ctx) error {

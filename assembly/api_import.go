@@ -3,11 +3,12 @@ package assembly
 import (
 	"errors"
 	"io"
+
+	"github.com/gofiber/fiber/v2"
+
 	"maeul"
 	"maeul/i18n"
 	"maeul/web"
-
-	"github.com/gofiber/fiber/v2"
 )
 
 // importFile reads the multipart field "file"; EMALFORMED without one.

@@ -2,11 +2,12 @@ package assembly
 
 import (
 	"io"
-	"maeul"
-	"maeul/web"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
+
+	"maeul"
+	"maeul/web"
 )
 
 // uploadedPhoto reads the multipart field "photo"; EINVALID if it is

@@ -66,9 +66,12 @@ type agendaField struct {
 	NeedKey  string // message when a required text is empty
 	Choices  []string
 	// The host form: which fieldset, which control, whether a hint is shown.
-	Group   string // "list", "plan" or "review"
-	Control string // text, textarea, number, select
-	Hint    bool
+	// A choice's options are labelled Options+value, the empty one OptionNone.
+	Group      string // "list", "plan" or "review"
+	Control    string // text, textarea, number, select
+	Hint       bool
+	Options    string
+	OptionNone string
 	// The import: the headers that name the column (the first as printed in
 	// the example; they match with every space removed), the column in the
 	// example file (0: not in it) and its example value.
@@ -117,7 +120,7 @@ var agendaFields = []agendaField{
 		Group: "plan", Control: "select", Headers: []string{"작성단계"}},
 	{Name: "ExecutionType", Kind: kindChoice, Choices: ExecutionTypes, Key: "agenda.bad_execution_type",
 		Labels: executionLabels, ImportKey: "import.bad_execution_type",
-		Group: "plan", Control: "select", Headers: []string{"실행유형"}, Sheet: 11, Example: "민관 협력형"},
+		Group: "plan", Control: "select", Options: "host.exec.", OptionNone: "host.choose", Headers: []string{"실행유형"}, Sheet: 11, Example: "민관 협력형"},
 	{Name: "Purpose", Kind: kindText, Max: maxLongText, Key: "assembly.text_too_long",
 		Group: "plan", Control: "textarea", Headers: []string{"실행목적"}},
 	{Name: "Period", Kind: kindText, Max: maxShortText, Key: "assembly.text_too_long",
@@ -132,7 +135,7 @@ var agendaFields = []agendaField{
 		Group: "plan", Control: "textarea", Headers: []string{"향후추진계획"}},
 	// 적정성 검토 (서식 2-6)
 	{Name: "ReviewResult", Kind: kindChoice, Choices: reviewResults, Key: "agenda.bad_review",
-		Group: "review", Control: "select"},
+		Group: "review", Control: "select", Options: "host.review.", OptionNone: "host.review.none"},
 	{Name: "ReviewDepartment", Kind: kindText, Max: maxShortText, Key: "assembly.text_too_long",
 		Group: "review", Control: "text"},
 	{Name: "ReviewNotes", Kind: kindText, Max: maxLongText, Key: "assembly.text_too_long",

@@ -1,13 +1,14 @@
 package assembly
 
 import (
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
 	"maeul"
 	"maeul/account"
 	"maeul/i18n"
 	"maeul/web"
-	"time"
-
-	"github.com/gofiber/fiber/v2"
 )
 
 // Page is web.NewPage for a page about assembly a: it marks every page of

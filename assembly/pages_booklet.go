@@ -1,11 +1,11 @@
 package assembly
 
 import (
+	"github.com/gofiber/fiber/v2"
+
 	"maeul/account"
 	"maeul/i18n"
 	"maeul/web"
-
-	"github.com/gofiber/fiber/v2"
 )
 
 // bookletPage is the agenda booklet (자료집) of an assembly.

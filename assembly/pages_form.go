@@ -2,12 +2,13 @@ package assembly
 
 import (
 	"errors"
-	"maeul"
-	"maeul/i18n"
-	"maeul/web"
 	"strconv"
 	"strings"
 	"time"
+
+	"maeul"
+	"maeul/i18n"
+	"maeul/web"
 )
 
 // formField is one labelled control; the template draws every kind the same

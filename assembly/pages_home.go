@@ -1,11 +1,11 @@
 package assembly
 
 import (
+	"github.com/gofiber/fiber/v2"
+
 	"maeul/account"
 	"maeul/i18n"
 	"maeul/web"
-
-	"github.com/gofiber/fiber/v2"
 )
 
 // homePage lists the public assemblies.

@@ -1,12 +1,13 @@
 package assembly
 
 import (
-	"maeul/account"
-	"maeul/i18n"
-	"maeul/web"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
+
+	"maeul/account"
+	"maeul/i18n"
+	"maeul/web"
 )
 
 type hostHomePage struct {

@@ -1,109 +1,87 @@
 package assembly
 
 import (
-	"maeul"
-	"maeul/account"
-	"maeul/i18n"
-	"maeul/web"
 	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
+
+	"maeul"
+	"maeul/account"
+	"maeul/i18n"
+	"maeul/web"
 )
 
-var agendaMoney = []string{"cost", "current_subsidy", "capital_subsidy"}
-
+// agendaValues fills the agenda form from in (every field of the table).
 func agendaValues(f *formValues, in AgendaInput) {
-	f.V["title"], f.V["summary"], f.V["location"] = in.Title, in.Summary, in.Location
-	f.V["cost"] = strconv.FormatInt(in.Cost, 10)
-	f.V["current_subsidy"] = strconv.FormatInt(in.CurrentSubsidy, 10)
-	f.V["capital_subsidy"] = strconv.FormatInt(in.CapitalSubsidy, 10)
-	f.V["district_department"], f.V["city_department"] = in.DistrictDepartment, in.CityDepartment
-	f.V["subcommittee"], f.V["proposer"], f.V["execution_type"] = in.Subcommittee, in.Proposer, in.ExecutionType
-	f.V["drafting_round"] = strconv.Itoa(int(max(in.DraftingRound, 1)))
-	f.V["purpose"], f.V["period"], f.V["executor"] = in.Purpose, in.Period, in.Executor
-	f.V["approach"], f.V["related_parties"], f.V["future_plan"] = in.Approach, in.RelatedParties, in.FuturePlan
-	f.V["remarks"], f.V["review_result"] = in.Remarks, in.ReviewResult
-	f.V["review_department"], f.V["review_notes"] = in.ReviewDepartment, in.ReviewNotes
+	for i := range agendaFields {
+		fd := &agendaFields[i]
+		f.V[fd.JSON] = fd.String(&in)
+	}
 }
 
-var agendaFieldNames = []string{"title", "summary", "location", "cost", "current_subsidy", "capital_subsidy",
-	"district_department", "city_department", "subcommittee", "proposer", "execution_type", "drafting_round",
-	"purpose", "period", "executor", "approach", "related_parties", "future_plan", "remarks",
-	"review_result", "review_department", "review_notes"}
-
+// readAgendaForm reads every field of the table from the posted form; a
+// number that cannot be read, or a required one left empty, is a problem of
+// its field. The rest is for Check.
 func readAgendaForm(c *fiber.Ctx, f *formValues, in *AgendaInput) {
-	for _, k := range agendaFieldNames {
-		f.V[k] = c.FormValue(k)
-	}
-	in.Title, in.Summary, in.Location = f.V["title"], f.V["summary"], f.V["location"]
-	in.DistrictDepartment, in.CityDepartment = f.V["district_department"], f.V["city_department"]
-	in.Subcommittee, in.Proposer, in.ExecutionType = f.V["subcommittee"], f.V["proposer"], f.V["execution_type"]
-	in.Purpose, in.Period, in.Executor = f.V["purpose"], f.V["period"], f.V["executor"]
-	in.Approach, in.RelatedParties, in.FuturePlan = f.V["approach"], f.V["related_parties"], f.V["future_plan"]
-	in.Remarks, in.ReviewResult = f.V["remarks"], f.V["review_result"]
-	in.ReviewDepartment, in.ReviewNotes = f.V["review_department"], f.V["review_notes"]
-	money := []*int64{&in.Cost, &in.CurrentSubsidy, &in.CapitalSubsidy}
-	for i, k := range agendaMoney {
-		n, ok := parseWon(f.V[k])
-		if !ok {
-			f.Errs[k] = i18n.T(f.lang, "host.bad_number")
+	for i := range agendaFields {
+		fd := &agendaFields[i]
+		v := c.FormValue(fd.JSON)
+		f.V[fd.JSON] = v
+		switch fd.Kind {
+		case kindText, kindChoice:
+			fd.SetText(in, v)
+		case kindMoney:
+			n, ok := parseWon(v)
+			if !ok {
+				f.Errs[fd.JSON] = i18n.T(f.lang, "host.bad_number")
+			}
+			fd.SetInt(in, n)
+			if fd.Required && strings.TrimSpace(v) == "" {
+				f.Errs[fd.JSON] = i18n.T(f.lang, "host.need_cost")
+			}
+		case kindRound:
+			n, ok := parseRound(v)
+			if !ok {
+				n = -1 // Check says why
+			}
+			fd.SetInt(in, int64(n))
 		}
-		*money[i] = n
-	}
-	if strings.TrimSpace(f.V["cost"]) == "" {
-		f.Errs["cost"] = i18n.T(f.lang, "host.need_cost")
-	}
-	switch strings.TrimSpace(f.V["drafting_round"]) {
-	case "", "1":
-		in.DraftingRound = 1
-	case "2":
-		in.DraftingRound = 2
-	case "3":
-		in.DraftingRound = 3
-	default:
-		in.DraftingRound = -1
 	}
 }
 
+var agendaLegends = []string{"list", "plan", "review"}
+
+// agendaFormPage draws the table's fields in their groups.
 func (h *Handlers) agendaFormPage(c *fiber.Ctx, a *Assembly, g *Agenda, f *formValues) formPage {
 	lang := f.lang
-	execOpts := []formOption{{Value: "", Label: i18n.T(lang, "host.choose")}}
-	for _, t := range ExecutionTypes {
-		execOpts = append(execOpts, formOption{Value: t, Label: i18n.T(lang, "host.exec."+t)})
-	}
-	rounds := []formOption{{"1", i18n.T(lang, "host.round", 1)}, {"2", i18n.T(lang, "host.round", 2)}, {"3", i18n.T(lang, "host.round", 3)}}
-	review := []formOption{{"", i18n.T(lang, "host.review.none")}, {"adequate", i18n.T(lang, "host.review.adequate")},
-		{"inadequate", i18n.T(lang, "host.review.inadequate")}}
-	groups := []formGroup{
-		{Legend: i18n.T(lang, "host.legend.list"), Fields: []formField{
-			f.field("title", "text", true),
-			f.hinted(f.field("location", "text", false)),
-			f.hinted(f.field("summary", "textarea", false)),
-			f.hinted(f.field("cost", "number", true)),
-			f.hinted(f.field("current_subsidy", "number", false)),
-			f.field("capital_subsidy", "number", false),
-			f.field("district_department", "text", false),
-			f.field("city_department", "text", false),
-			f.field("remarks", "textarea", false),
-		}},
-		{Legend: i18n.T(lang, "host.legend.plan"), Fields: []formField{
-			f.field("subcommittee", "text", false),
-			f.field("proposer", "text", false),
-			f.field("drafting_round", "select", false, rounds...),
-			f.field("execution_type", "select", false, execOpts...),
-			f.field("purpose", "textarea", false),
-			f.hinted(f.field("period", "text", false)),
-			f.field("executor", "text", false),
-			f.field("approach", "textarea", false),
-			f.field("related_parties", "textarea", false),
-			f.field("future_plan", "textarea", false),
-		}},
-		{Legend: i18n.T(lang, "host.legend.review"), Fields: []formField{
-			f.field("review_result", "select", false, review...),
-			f.field("review_department", "text", false),
-			f.hinted(f.field("review_notes", "textarea", false)),
-		}},
+	var groups []formGroup
+	for _, legend := range agendaLegends {
+		grp := formGroup{Legend: i18n.T(lang, "host.legend."+legend)}
+		for i := range agendaFields {
+			fd := &agendaFields[i]
+			if fd.Group != legend {
+				continue
+			}
+			var opts []formOption
+			switch fd.Kind {
+			case kindChoice:
+				opts = append(opts, formOption{Value: "", Label: i18n.T(lang, fd.OptionNone)})
+				for _, v := range fd.Choices {
+					opts = append(opts, formOption{Value: v, Label: i18n.T(lang, fd.Options+v)})
+				}
+			case kindRound:
+				for n := 1; n <= 3; n++ {
+					opts = append(opts, formOption{Value: strconv.Itoa(n), Label: i18n.T(lang, "host.round", n)})
+				}
+			}
+			ff := f.field(fd.JSON, fd.Control, fd.Required, opts...)
+			if fd.Hint {
+				ff = f.hinted(ff)
+			}
+			grp.Fields = append(grp.Fields, ff)
+		}
+		groups = append(groups, grp)
 	}
 	p := formPage{Page: hostPage(c, a, ""), Assembly: a, Agenda: g, Groups: groups, HasError: len(f.Errs) > 0,
 		Cancel: "/host/assemblies/" + a.IDString()}

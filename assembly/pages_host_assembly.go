@@ -2,15 +2,16 @@ package assembly
 
 import (
 	"errors"
-	"maeul"
-	"maeul/account"
-	"maeul/i18n"
-	"maeul/web"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+
+	"maeul"
+	"maeul/account"
+	"maeul/i18n"
+	"maeul/web"
 )
 
 func assemblyValues(f *formValues, in AssemblyInput) {

@@ -1,11 +1,11 @@
 package assembly
 
 import (
-	"maeul/i18n"
-	"maeul/web"
-
 	"github.com/gofiber/fiber/v2"
 	"github.com/skip2/go-qrcode"
+
+	"maeul/i18n"
+	"maeul/web"
 )
 
 // noticePage is the notice (공고문, 서식 2-7) of an assembly.

@@ -2,13 +2,14 @@ package assembly
 
 import (
 	"errors"
-	"maeul"
-	"maeul/account"
-	"maeul/web"
 	"net/url"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
+
+	"maeul"
+	"maeul/account"
+	"maeul/web"
 )
 
 // postOpinion takes a resident's opinion from the booklet's form. It works

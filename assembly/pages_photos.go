@@ -2,12 +2,13 @@ package assembly
 
 import (
 	"errors"
+
+	"github.com/gofiber/fiber/v2"
+
 	"maeul"
 	"maeul/account"
 	"maeul/i18n"
 	"maeul/web"
-
-	"github.com/gofiber/fiber/v2"
 )
 
 // photosPage is the host's page of one agenda's photos.
