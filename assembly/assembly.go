@@ -76,33 +76,12 @@ func (a *Assembly) RulesFrozen() bool {
 
 // Agenda is one agenda (의제) with every field of 서식 2-5 and the 실행계획서.
 type Agenda struct {
-	ID                 int64     `db:"id"`
-	AssemblyID         int64     `db:"assembly_id"`
-	Number             int       `db:"number"`
-	Title              string    `db:"title"`
-	Summary            string    `db:"summary"`
-	Location           string    `db:"location"`
-	Cost               int64     `db:"cost"`
-	CurrentSubsidy     int64     `db:"current_subsidy"`
-	CapitalSubsidy     int64     `db:"capital_subsidy"`
-	DistrictDepartment string    `db:"district_department"`
-	CityDepartment     string    `db:"city_department"`
-	Subcommittee       string    `db:"subcommittee"`
-	Proposer           string    `db:"proposer"`
-	ExecutionType      string    `db:"execution_type"`
-	DraftingRound      int16     `db:"drafting_round"`
-	Purpose            string    `db:"purpose"`
-	Period             string    `db:"period"`
-	Executor           string    `db:"executor"`
-	Approach           string    `db:"approach"`
-	RelatedParties     string    `db:"related_parties"`
-	FuturePlan         string    `db:"future_plan"`
-	Remarks            string    `db:"remarks"`
-	ReviewResult       string    `db:"review_result"`
-	ReviewDepartment   string    `db:"review_department"`
-	ReviewNotes        string    `db:"review_notes"`
-	CreatedAt          time.Time `db:"created_at"`
-	UpdatedAt          time.Time `db:"updated_at"`
+	ID         int64 `db:"id"`
+	AssemblyID int64 `db:"assembly_id"`
+	Number     int   `db:"number"`
+	AgendaFields
+	CreatedAt time.Time `db:"created_at"`
+	UpdatedAt time.Time `db:"updated_at"`
 }
 
 // IDString is the opaque id the API shows.
@@ -118,21 +97,18 @@ const assemblyColumns = `id, slug, district, dong, title, place, starts_at, ends
 	max_choices, online_from, online_until, sealed, tie_break, state, rehearsal_of, created_by,
 	created_at, updated_at, opened_at, closed_at, announced_at`
 
-const agendaColumns = `id, assembly_id, number, title, summary, location, cost, current_subsidy,
-	capital_subsidy, district_department, city_department, subcommittee, proposer, execution_type,
-	drafting_round, purpose, period, executor, approach, related_parties, future_plan, remarks,
-	review_result, review_department, review_notes, created_at, updated_at`
-
 // FindAssembly returns the assembly with that id, or ENOTFOUND.
 func FindAssembly(ctx context.Context, q Querier, id int64) (*Assembly, error) {
 	rows, _ := q.Query(ctx, `SELECT `+assemblyColumns+` FROM assemblies WHERE id = $1`, id)
-	return oneAssembly(rows)
+	a, err := oneAssembly(rows)
+	return a, wrap("find assembly", err)
 }
 
 // FindAssemblyBySlug returns the assembly with that slug, or ENOTFOUND.
 func FindAssemblyBySlug(ctx context.Context, q Querier, slug string) (*Assembly, error) {
 	rows, _ := q.Query(ctx, `SELECT `+assemblyColumns+` FROM assemblies WHERE slug = $1`, slug)
-	return oneAssembly(rows)
+	a, err := oneAssembly(rows)
+	return a, wrap("find assembly by slug", err)
 }
 
 func oneAssembly(rows pgx.Rows) (*Assembly, error) {
@@ -146,5 +122,6 @@ func oneAssembly(rows pgx.Rows) (*Assembly, error) {
 // FindAgendas returns the agendas of an assembly by number.
 func FindAgendas(ctx context.Context, q Querier, assemblyID int64) ([]Agenda, error) {
 	rows, _ := q.Query(ctx, `SELECT `+agendaColumns+` FROM agendas WHERE assembly_id = $1 ORDER BY number`, assemblyID)
-	return pgx.CollectRows(rows, pgx.RowToStructByName[Agenda])
+	gs, err := pgx.CollectRows(rows, pgx.RowToStructByName[Agenda])
+	return gs, wrap("find agendas", err)
 }

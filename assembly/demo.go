@@ -9,7 +9,6 @@ import (
 
 	"maeul"
 	"maeul/account"
-	"maeul/web"
 )
 
 // The demo dong.
@@ -30,7 +29,7 @@ func SeedDemo(ctx context.Context, s *Service, host *account.User) (*Assembly, e
 		if round > 1 {
 			slug = fmt.Sprintf("%s-%d", DemoSlug, round)
 		}
-		a, err := FindAssemblyBySlug(ctx, s.Env.Pool, slug)
+		a, err := FindAssemblyBySlug(ctx, s.pool, slug)
 		if maeul.ErrorCode(err) == maeul.ENOTFOUND {
 			return seedDemo(ctx, s, host, slug)
 		}
@@ -43,7 +42,7 @@ func SeedDemo(ctx context.Context, s *Service, host *account.User) (*Assembly, e
 
 func seedDemo(ctx context.Context, s *Service, host *account.User, slug string) (*Assembly, error) {
 	at := func(month, day, hour int) time.Time {
-		return time.Date(2027, time.Month(month), day, hour, 0, 0, 0, web.Seoul)
+		return time.Date(2027, time.Month(month), day, hour, 0, 0, 0, seoul)
 	}
 	from, until := at(7, 8, 9), at(7, 15, 14)
 	in := AssemblyInput{Slug: slug, District: DemoDistrict, Dong: DemoDong, Title: "2027 성산1동 마을총회",
@@ -58,7 +57,7 @@ func seedDemo(ctx context.Context, s *Service, host *account.User, slug string) 
 		by = &host.ID
 	}
 	var id int64
-	err := pgx.BeginFunc(ctx, s.Env.Pool, func(tx pgx.Tx) error {
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		a, err := createAssembly(ctx, tx, in, by)
 		if err != nil {
 			return err
@@ -77,13 +76,13 @@ func seedDemo(ctx context.Context, s *Service, host *account.User, slug string) 
 	})
 	if maeul.ErrorCode(err) == maeul.ECONFLICT {
 		// Another start seeded it at the same moment.
-		return FindAssemblyBySlug(ctx, s.Env.Pool, slug)
+		return FindAssemblyBySlug(ctx, s.pool, slug)
 	}
 	if err != nil {
-		return nil, err
+		return nil, wrap("seed demo", err)
 	}
 	s.OnChange(id)
-	return FindAssembly(ctx, s.Env.Pool, id)
+	return FindAssembly(ctx, s.pool, id)
 }
 
 // demoAgendas are modelled on the 서식 2-5 example of the source plan; their

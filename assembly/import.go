@@ -8,62 +8,67 @@ import (
 	"io"
 	"math/big"
 	"path"
+	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/gofiber/fiber/v2"
 	"github.com/jackc/pgx/v5"
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/korean"
 	"golang.org/x/text/transform"
 
 	"maeul"
-	"maeul/i18n"
-	"maeul/web"
 )
 
 // MaxImportRows is the most agendas one file may bring.
 const MaxImportRows = 2000
 
-// The columns of 서식 2-5 (and the 실행계획서 extras) an import understands,
-// keyed by their header with every space removed.
-var importColumns = map[string]string{
-	"사업명":      "title",
-	"의제명":      "title",
-	"사업내용":     "summary",
-	"내용":       "summary",
-	"위치":       "location",
-	"사업비(원)":   "cost_won",
-	"사업비":      "cost_won",
-	"사업비(백만원)": "cost_million",
-	"경상보조":     "current_subsidy",
-	"자치단체경상보조": "current_subsidy",
-	"자본보조":     "capital_subsidy",
-	"자치단체자본보조": "capital_subsidy",
-	"자치구담당부서":  "district_department",
-	"서울시담당부서":  "city_department",
-	"분과":       "subcommittee",
-	"제안자":      "proposer",
-	"실행유형":     "execution_type",
-	"작성단계":     "drafting_round",
-	"실행목적":     "purpose",
-	"실행기간":     "period",
-	"실행주체":     "executor",
-	"추진방법":     "approach",
-	"유관주체":     "related_parties",
-	"유관주체(부서)": "related_parties",
-	"향후추진계획":   "future_plan",
-	"비고":       "remarks",
+// importColumns maps each import header, with every space removed, to its
+// field; the cost's headers in 백만원 are in importMillion.
+var importColumns, importMillion = func() (map[string]*agendaField, map[string]bool) {
+	cols, million := map[string]*agendaField{}, map[string]bool{}
+	for i := range agendaFields {
+		f := &agendaFields[i]
+		for _, h := range f.Headers {
+			cols[squeeze(h)] = f
+		}
+		for _, h := range f.Million {
+			cols[squeeze(h)] = f
+			million[squeeze(h)] = true
+		}
+	}
+	return cols, million
+}()
+
+// ImportHeader is the header of the example file: the 서식 2-5 columns in
+// their order.
+func ImportHeader() []string {
+	var out []string
+	for _, f := range importSheet() {
+		out = append(out, f.Headers[0])
+	}
+	return out
 }
 
-// executionLabels maps the Korean labels (spaces removed) and the API
-// names to the execution types.
-var executionLabels = map[string]string{
-	"민간주도형": ExecPrivate, "민간주도": ExecPrivate, "private": ExecPrivate,
-	"민관협력형": ExecPublicPrivate, "민관협력": ExecPublicPrivate, "public_private": ExecPublicPrivate,
-	"관주도형": ExecPublic, "관주도": ExecPublic, "public": ExecPublic,
-	"기타": ExecOther, "other": ExecOther,
+// ImportExample is the example file's one row, under ImportHeader.
+func ImportExample() []string {
+	var out []string
+	for _, f := range importSheet() {
+		out = append(out, f.Example)
+	}
+	return out
+}
+
+func importSheet() []*agendaField {
+	var fs []*agendaField
+	for i := range agendaFields {
+		if agendaFields[i].Sheet > 0 {
+			fs = append(fs, &agendaFields[i])
+		}
+	}
+	sort.Slice(fs, func(i, j int) bool { return fs[i].Sheet < fs[j].Sheet })
+	return fs
 }
 
 // ImportRows reads a .csv or .xlsx file of agendas with the 서식 2-5 columns.
@@ -97,38 +102,33 @@ func ImportRows(filename string, data []byte) ([]AgendaInput, error) {
 	if h == len(table) {
 		return nil, maeul.FieldErrorf(maeul.EINVALID, "file", "import.empty")
 	}
-	cols := map[string]int{}     // field → column index
-	names := map[string]string{} // field → header as written
+	cols := map[*agendaField]int{}     // field → column index
+	names := map[*agendaField]string{} // field → header as written
+	unit := int64(1)
 	for i, name := range table[h] {
 		key := squeeze(name)
-		field, ok := importColumns[key]
+		f, ok := importColumns[key]
 		if !ok {
 			continue // other columns (연번, 예산과목…) are ignored
 		}
-		if field == "cost_won" || field == "cost_million" {
-			if _, dup := cols["cost"]; dup {
+		if _, dup := cols[f]; dup {
+			if f.Million != nil {
 				return nil, maeul.FieldErrorf(maeul.EINVALID, strings.TrimSpace(name), "import.two_costs")
 			}
-			cols["cost"] = i
-			names["cost"] = strings.TrimSpace(name)
-			names["cost_unit"] = field
-			continue
-		}
-		if _, dup := cols[field]; dup {
 			return nil, maeul.FieldErrorf(maeul.EINVALID, strings.TrimSpace(name), "import.dup_column", strings.TrimSpace(name))
 		}
-		cols[field] = i
-		names[field] = strings.TrimSpace(name)
+		cols[f] = i
+		names[f] = strings.TrimSpace(name)
+		if importMillion[key] {
+			unit = 1_000_000
+		}
 	}
-	if _, ok := cols["title"]; !ok {
-		return nil, maeul.FieldErrorf(maeul.EINVALID, "사업명", "import.no_header", "사업명")
-	}
-	if _, ok := cols["cost"]; !ok {
-		return nil, maeul.FieldErrorf(maeul.EINVALID, "사업비", "import.no_header", "사업비 (원)")
-	}
-	unit := int64(1)
-	if names["cost_unit"] == "cost_million" {
-		unit = 1_000_000
+	for i := range agendaFields {
+		f := &agendaFields[i]
+		if _, ok := cols[f]; f.Required && !ok {
+			// Named without its unit: 사업비, not 사업비 (원).
+			return nil, maeul.FieldErrorf(maeul.EINVALID, strings.Fields(f.Headers[0])[0], "import.no_header", f.Headers[0])
+		}
 	}
 	var out []AgendaInput
 	var bad []maeul.RowError
@@ -141,81 +141,78 @@ func ImportRows(filename string, data []byte) ([]AgendaInput, error) {
 			return nil, maeul.FieldErrorf(maeul.EINVALID, "file", "import.too_many_rows", MaxImportRows)
 		}
 		row := rowNums[r]
-		cell := func(field string) string {
-			i, ok := cols[field]
-			if !ok || i >= len(rec) {
-				return ""
-			}
-			return strings.TrimSpace(rec[i])
-		}
-		fail := func(field, key string, args ...any) {
-			name := names[field]
+		fail := func(f *agendaField, key string, args ...any) {
+			name := names[f]
 			if name == "" {
-				name = field
+				name = f.JSON
 			}
 			bad = append(bad, maeul.RowError{Row: row, Field: name, Key: key, Args: args})
 		}
 		var in AgendaInput
-		in.Title = cell("title")
-		in.Summary, in.Location = cell("summary"), cell("location")
-		in.DistrictDepartment, in.CityDepartment = cell("district_department"), cell("city_department")
-		in.Subcommittee, in.Proposer, in.Remarks = cell("subcommittee"), cell("proposer"), cell("remarks")
-		in.Purpose, in.Period, in.Executor = cell("purpose"), cell("period"), cell("executor")
-		in.Approach, in.RelatedParties, in.FuturePlan = cell("approach"), cell("related_parties"), cell("future_plan")
+		reported := map[*agendaField]bool{}
 		okMoney := true
-		money := func(field string, required bool) int64 {
-			s := cell(field)
-			if s == "" {
-				if required {
-					fail(field, "import.required")
+		for k := range agendaFields {
+			f := &agendaFields[k]
+			i, ok := cols[f]
+			if !ok {
+				continue
+			}
+			cell := ""
+			if i < len(rec) {
+				cell = strings.TrimSpace(rec[i])
+			}
+			switch f.Kind {
+			case kindText:
+				f.SetText(&in, cell)
+			case kindMoney:
+				if cell == "" {
+					if f.Required {
+						fail(f, "import.required")
+						okMoney = false
+					}
+					continue
+				}
+				n, ok := parseMoney(cell, unit)
+				if !ok {
+					fail(f, "import.bad_money")
 					okMoney = false
 				}
-				return 0
-			}
-			n, ok := parseMoney(s, unit)
-			if !ok {
-				fail(field, "import.bad_money")
-				okMoney = false
-			}
-			return n
-		}
-		in.Cost = money("cost", true)
-		in.CurrentSubsidy = money("current_subsidy", false)
-		in.CapitalSubsidy = money("capital_subsidy", false)
-		if t := cell("execution_type"); t != "" {
-			v, ok := executionLabels[squeeze(t)]
-			if !ok {
-				fail("execution_type", "import.bad_execution_type")
-			}
-			in.ExecutionType = v
-		}
-		if d := cell("drafting_round"); d != "" {
-			switch strings.TrimSuffix(squeeze(d), "차") {
-			case "1":
-				in.DraftingRound = 1
-			case "2":
-				in.DraftingRound = 2
-			case "3":
-				in.DraftingRound = 3
-			default:
-				fail("drafting_round", "import.bad_round")
+				f.SetInt(&in, n)
+			case kindRound:
+				reported[f] = true
+				if cell == "" {
+					continue
+				}
+				n, ok := parseRound(cell)
+				if !ok {
+					fail(f, f.ImportKey)
+				}
+				f.SetInt(&in, int64(n))
+			case kindChoice:
+				reported[f] = true
+				if cell == "" {
+					continue
+				}
+				v, ok := f.Labels[squeeze(cell)]
+				if !ok {
+					fail(f, f.ImportKey)
+				}
+				f.SetText(&in, v)
 			}
 		}
 		// The same rules as a form, reported under the file's header names.
 		for _, e := range in.Check() {
-			switch e.Field {
-			case "cost", "current_subsidy", "capital_subsidy":
-				if !okMoney {
-					continue // already reported
-				}
-			case "execution_type", "drafting_round":
+			f := agendaFieldByJSON[e.Field]
+			if f == nil { // not a field: cannot happen, but say it somewhere
+				f = agendaFieldByJSON["title"]
+			}
+			if reported[f] || (f.Kind == kindMoney && !okMoney) {
 				continue // already reported
 			}
-			field := e.Field
-			if names[field] == "" && field == "current_subsidy" {
-				field = "capital_subsidy"
+			if names[f] == "" && f.JSON == "current_subsidy" {
+				f = agendaFieldByJSON["capital_subsidy"]
 			}
-			fail(field, e.Key, e.Args...)
+			fail(f, e.Key, e.Args...)
 		}
 		out = append(out, in)
 	}
@@ -374,7 +371,7 @@ func (s *Service) ImportAgendas(ctx context.Context, assemblyID int64, filename 
 	if err != nil {
 		return 0, err
 	}
-	err = pgx.BeginFunc(ctx, s.Env.Pool, func(tx pgx.Tx) error {
+	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		if _, err := lockEditable(ctx, tx, assemblyID); err != nil {
 			return err
 		}
@@ -386,68 +383,8 @@ func (s *Service) ImportAgendas(ctx context.Context, assemblyID int64, filename 
 		return nil
 	})
 	if err != nil {
-		return 0, err
+		return 0, wrap("import agendas", err)
 	}
 	s.OnChange(assemblyID)
 	return len(ins), nil
-}
-
-// importFile reads the multipart field "file"; EMALFORMED without one.
-func importFile(c *fiber.Ctx) (string, []byte, error) {
-	fh, err := c.FormFile("file")
-	if err != nil {
-		return "", nil, maeul.FieldErrorf(maeul.EMALFORMED, "file", "import.no_file")
-	}
-	f, err := fh.Open()
-	if err != nil {
-		return "", nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, 12<<20))
-	return fh.Filename, data, err
-}
-
-// ImportResponse is the import's answer; on failure it also carries the
-// usual error object, so both kinds of clients read it.
-type ImportResponse struct {
-	Created int               `json:"created"`
-	Errors  []web.APIRowError `json:"errors"`
-	Error   *web.APIErrorBody `json:"error,omitempty"`
-}
-
-func (s *Service) apiImport(c *fiber.Ctx) error {
-	a, err := s.load(c, true)
-	if err != nil {
-		return err
-	}
-	name, data, err := importFile(c)
-	if err != nil {
-		return err
-	}
-	n, err := s.ImportAgendas(c.UserContext(), a.ID, name, data)
-	var me *maeul.Error
-	if errors.As(err, &me) && me.Code == maeul.EINVALID {
-		lang := web.Lang(c)
-		res := ImportResponse{Errors: rowErrors(lang, me)}
-		res.Error = &web.APIErrorBody{Code: "invalid", Message: web.Message(lang, me), Field: me.Field,
-			Errors: res.Errors, RequestID: web.RequestID(c)}
-		return c.Status(fiber.StatusUnprocessableEntity).JSON(res)
-	}
-	if err != nil {
-		return err
-	}
-	return c.Status(fiber.StatusCreated).JSON(ImportResponse{Created: n, Errors: []web.APIRowError{}})
-}
-
-// rowErrors lists the bad rows of an import in lang; a file-level problem is
-// one entry at row 0.
-func rowErrors(lang string, e *maeul.Error) []web.APIRowError {
-	out := []web.APIRowError{}
-	for _, r := range e.Rows {
-		out = append(out, web.APIRowError{Row: r.Row, Field: r.Field, Message: i18n.T(lang, r.Key, r.Args...)})
-	}
-	if len(e.Rows) == 0 {
-		out = append(out, web.APIRowError{Row: 0, Field: e.Field, Message: web.Message(lang, e)})
-	}
-	return out
 }

@@ -3,17 +3,13 @@ package assembly
 import (
 	"context"
 	"errors"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
-	"github.com/gofiber/fiber/v2"
 	"github.com/jackc/pgx/v5"
 
 	"maeul"
-	"maeul/account"
-	"maeul/web"
 )
 
 // Opinion limits, as the opinions table checks them.
@@ -77,7 +73,7 @@ func AddOpinion(ctx context.Context, q Querier, assemblyID, agendaID int64, n Ne
 		RETURNING id, agenda_id, author, body, hidden, created_at`, assemblyID, agendaID, n.Author, n.Body)
 	o, err := pgx.CollectExactlyOneRow(rows, pgx.RowToAddrOfStructByName[Opinion])
 	if !errors.Is(err, pgx.ErrNoRows) {
-		return o, err
+		return o, wrap("add opinion", err)
 	}
 	var state string
 	err = q.QueryRow(ctx, `SELECT a.state FROM agendas g JOIN assemblies a ON a.id = g.assembly_id
@@ -86,7 +82,7 @@ func AddOpinion(ctx context.Context, q Querier, assemblyID, agendaID int64, n Ne
 		return nil, maeul.Errorf(maeul.ENOTFOUND, "opinion.no_agenda")
 	}
 	if err != nil {
-		return nil, err
+		return nil, wrap("add opinion", err)
 	}
 	return nil, maeul.Errorf(maeul.ECONFLICT, "opinion.closed")
 }
@@ -100,7 +96,7 @@ func FindOpinions(ctx context.Context, q Querier, assemblyID int64, withHidden b
 		ORDER BY o.created_at, o.id`, assemblyID, withHidden)
 	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[Opinion])
 	if err != nil {
-		return nil, err
+		return nil, wrap("find opinions", err)
 	}
 	m := map[int64][]Opinion{}
 	for _, o := range list {
@@ -109,14 +105,14 @@ func FindOpinions(ctx context.Context, q Querier, assemblyID int64, withHidden b
 	return m, nil
 }
 
-// opinionPlace is where an opinion lives: its assembly and agenda number.
-type opinionPlace struct {
+// OpinionPlace is where an opinion lives: its assembly and agenda number.
+type OpinionPlace struct {
 	Assembly *Assembly
 	Number   int
 }
 
-// findOpinionPlace returns ENOTFOUND if there is no such opinion.
-func findOpinionPlace(ctx context.Context, q Querier, id int64) (*opinionPlace, error) {
+// FindOpinionPlace returns ENOTFOUND if there is no such opinion.
+func FindOpinionPlace(ctx context.Context, q Querier, id int64) (*OpinionPlace, error) {
 	var assemblyID int64
 	var number int
 	err := q.QueryRow(ctx, `SELECT g.assembly_id, g.number FROM opinions o JOIN agendas g ON g.id = o.agenda_id
@@ -125,13 +121,13 @@ func findOpinionPlace(ctx context.Context, q Querier, id int64) (*opinionPlace, 
 		return nil, maeul.Errorf(maeul.ENOTFOUND, "opinion.not_found")
 	}
 	if err != nil {
-		return nil, err
+		return nil, wrap("find opinion", err)
 	}
 	a, err := FindAssembly(ctx, q, assemblyID)
 	if err != nil {
 		return nil, err
 	}
-	return &opinionPlace{Assembly: a, Number: number}, nil
+	return &OpinionPlace{Assembly: a, Number: number}, nil
 }
 
 // SetOpinionHidden hides or shows an opinion. Returns ENOTFOUND if there is
@@ -142,70 +138,25 @@ func SetOpinionHidden(ctx context.Context, q Querier, id int64, hidden bool) err
 	if errors.Is(err, pgx.ErrNoRows) {
 		return maeul.Errorf(maeul.ENOTFOUND, "opinion.not_found")
 	}
-	return err
+	return wrap("hide opinion", err)
 }
 
-// postOpinion takes a resident's opinion from the booklet's form. It works
-// without JavaScript: success redirects back to the agenda with a thank-you
-// note; a bad field shows the booklet again with the message next to it.
-func (s *Service) postOpinion(limit *web.Limiter) fiber.Handler {
-	return func(c *fiber.Ctx) error {
-		ctx := c.UserContext()
-		a, err := FindAssemblyBySlug(ctx, s.Env.Pool, c.Params("slug"))
-		if err != nil {
-			return err
-		}
-		u := account.CurrentUser(c)
-		if !a.Public() && !u.CanRead(a.District, a.Dong) {
-			return maeul.Errorf(maeul.ENOTFOUND, "assembly.not_found")
-		}
-		agendaID := web.ParseID(c.Params("agendaID"))
-		if agendaID == 0 {
-			return maeul.Errorf(maeul.ENOTFOUND, "opinion.no_agenda")
-		}
-		if err := limit.Check(web.ClientKey(c)); err != nil {
-			return err
-		}
-		n := NewOpinion{Author: c.FormValue("author"), Body: c.FormValue("body")}
-		o, err := AddOpinion(ctx, s.Env.Pool, a.ID, agendaID, n)
-		var me *maeul.Error
-		if errors.As(err, &me) && me.Code == maeul.EINVALID && !web.WantsJSON(c) {
-			c.Status(fiber.StatusUnprocessableEntity)
-			return s.renderBooklet(c, a, &opinionForm{AgendaID: agendaID, Author: n.Author, Body: n.Body,
-				Field: me.Field, Error: web.Message(web.Lang(c), me)})
-		}
-		if err != nil {
-			return err
-		}
-		s.Env.Metrics.Add("maeul_opinions_total", "Opinions residents left on booklets.", 1)
-		if web.WantsJSON(c) {
-			return c.Status(fiber.StatusCreated).JSON(fiber.Map{"id": strconv.FormatInt(o.ID, 10)})
-		}
-		return c.Redirect("/a/"+a.Slug+"?thanks="+strconv.FormatInt(agendaID, 10)+"#opinions-"+strconv.FormatInt(agendaID, 10), fiber.StatusSeeOther)
-	}
+// AddOpinion is the package function on the service's pool.
+func (s *Service) AddOpinion(ctx context.Context, assemblyID, agendaID int64, n NewOpinion) (*Opinion, error) {
+	return AddOpinion(ctx, s.pool, assemblyID, agendaID, n)
 }
 
-// setOpinionHidden is the host's hide/unhide button (auth.Require runs first).
-func (s *Service) setOpinionHidden(hidden bool) fiber.Handler {
-	return func(c *fiber.Ctx) error {
-		ctx := c.UserContext()
-		id := web.ParseID(c.Params("id"))
-		if id == 0 {
-			return maeul.Errorf(maeul.ENOTFOUND, "opinion.not_found")
-		}
-		p, err := findOpinionPlace(ctx, s.Env.Pool, id)
-		if err != nil {
-			return err
-		}
-		if !account.CurrentUser(c).CanManage(p.Assembly.District, p.Assembly.Dong) {
-			return account.Forbid()
-		}
-		if err := SetOpinionHidden(ctx, s.Env.Pool, id, hidden); err != nil {
-			return err
-		}
-		if web.WantsJSON(c) {
-			return c.JSON(fiber.Map{"id": strconv.FormatInt(id, 10), "hidden": hidden})
-		}
-		return c.Redirect("/a/"+p.Assembly.Slug+"#opinion-"+strconv.FormatInt(id, 10), fiber.StatusSeeOther)
-	}
+// FindOpinions is the package function on the service's pool.
+func (s *Service) FindOpinions(ctx context.Context, assemblyID int64, withHidden bool) (map[int64][]Opinion, error) {
+	return FindOpinions(ctx, s.pool, assemblyID, withHidden)
+}
+
+// FindOpinionPlace is the package function on the service's pool.
+func (s *Service) FindOpinionPlace(ctx context.Context, id int64) (*OpinionPlace, error) {
+	return FindOpinionPlace(ctx, s.pool, id)
+}
+
+// SetOpinionHidden is the package function on the service's pool.
+func (s *Service) SetOpinionHidden(ctx context.Context, id int64, hidden bool) error {
+	return SetOpinionHidden(ctx, s.pool, id, hidden)
 }

@@ -9,21 +9,16 @@ import (
 	_ "image/gif" // decoders for uploads
 	"image/jpeg"
 	_ "image/png"
-	"io"
 	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
-	"github.com/gofiber/fiber/v2"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"golang.org/x/image/draw"
 
 	"maeul"
-	"maeul/account"
-	"maeul/i18n"
-	"maeul/web"
 )
 
 // Photo limits.
@@ -100,17 +95,25 @@ func ResizePhoto(data []byte) (out []byte, w, h int, err error) {
 // once voting has opened (the assembly row is locked while checking, so the
 // photo cannot land after the opening).
 func AddPhoto(ctx context.Context, pool *pgxpool.Pool, agendaID int64, caption string, data []byte) (*Photo, error) {
+	p, _, err := addPhoto(ctx, pool, agendaID, caption, data)
+	return p, err
+}
+
+// addPhoto is AddPhoto that also returns the agenda's assembly id.
+func addPhoto(ctx context.Context, pool *pgxpool.Pool, agendaID int64, caption string, data []byte) (*Photo, int64, error) {
 	caption = strings.TrimSpace(strings.ReplaceAll(strings.ToValidUTF8(caption, ""), "\x00", ""))
 	if utf8.RuneCountInString(caption) > MaxPhotoCaption {
-		return nil, maeul.FieldErrorf(maeul.EINVALID, "caption", "photo.caption_long", MaxPhotoCaption)
+		return nil, 0, maeul.FieldErrorf(maeul.EINVALID, "caption", "photo.caption_long", MaxPhotoCaption)
 	}
 	img, w, h, err := ResizePhoto(data)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	var p *Photo
+	var assemblyID int64
 	err = pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
-		if err := lockAgendaForPhotos(ctx, tx, agendaID); err != nil {
+		var err error
+		if assemblyID, err = lockAgendaForPhotos(ctx, tx, agendaID); err != nil {
 			return err
 		}
 		rows, _ := tx.Query(ctx, `INSERT INTO agenda_photos (agenda_id, position, caption, width, height, image)
@@ -119,13 +122,16 @@ func AddPhoto(ctx context.Context, pool *pgxpool.Pool, agendaID int64, caption s
 		p, err = pgx.CollectExactlyOneRow(rows, pgx.RowToAddrOfStructByName[Photo])
 		return err
 	})
-	return p, err
+	if err != nil {
+		return nil, 0, wrap("add photo", err)
+	}
+	return p, assemblyID, nil
 }
 
 // DeletePhoto removes a photo. Returns ENOTFOUND for an unknown photo and
 // ECONFLICT once voting has opened.
 func DeletePhoto(ctx context.Context, pool *pgxpool.Pool, id int64) error {
-	return pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+	err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
 		var agendaID int64
 		err := tx.QueryRow(ctx, `SELECT agenda_id FROM agenda_photos WHERE id = $1`, id).Scan(&agendaID)
 		if errors.Is(err, pgx.ErrNoRows) {
@@ -134,31 +140,33 @@ func DeletePhoto(ctx context.Context, pool *pgxpool.Pool, id int64) error {
 		if err != nil {
 			return err
 		}
-		if err := lockAgendaForPhotos(ctx, tx, agendaID); err != nil {
+		if _, err := lockAgendaForPhotos(ctx, tx, agendaID); err != nil {
 			return err
 		}
 		_, err = tx.Exec(ctx, `DELETE FROM agenda_photos WHERE id = $1`, id)
 		return err
 	})
+	return wrap("delete photo", err)
 }
 
 // lockAgendaForPhotos takes a share lock on the agenda's assembly (opening
 // the vote updates that row, so it waits for us) and refuses with ECONFLICT
-// once the rules are frozen.
-func lockAgendaForPhotos(ctx context.Context, tx pgx.Tx, agendaID int64) error {
+// once the rules are frozen. It returns the assembly's id.
+func lockAgendaForPhotos(ctx context.Context, tx pgx.Tx, agendaID int64) (int64, error) {
 	var state string
-	err := tx.QueryRow(ctx, `SELECT a.state FROM agendas g JOIN assemblies a ON a.id = g.assembly_id
-		WHERE g.id = $1 FOR SHARE OF a`, agendaID).Scan(&state)
+	var assemblyID int64
+	err := tx.QueryRow(ctx, `SELECT a.state, a.id FROM agendas g JOIN assemblies a ON a.id = g.assembly_id
+		WHERE g.id = $1 FOR SHARE OF a`, agendaID).Scan(&state, &assemblyID)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return maeul.Errorf(maeul.ENOTFOUND, "photo.no_agenda")
+		return 0, maeul.Errorf(maeul.ENOTFOUND, "photo.no_agenda")
 	}
 	if err != nil {
-		return err
+		return 0, err
 	}
 	if (&Assembly{State: state}).RulesFrozen() {
-		return maeul.Errorf(maeul.ECONFLICT, "photo.frozen")
+		return 0, maeul.Errorf(maeul.ECONFLICT, "photo.frozen")
 	}
-	return nil
+	return assemblyID, nil
 }
 
 // FindPhotos returns the photos of the assembly's agendas in their order, by
@@ -169,7 +177,7 @@ func FindPhotos(ctx context.Context, q Querier, assemblyID int64) (map[int64][]P
 		WHERE g.assembly_id = $1 ORDER BY p.agenda_id, p.position, p.id`, assemblyID)
 	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[Photo])
 	if err != nil {
-		return nil, err
+		return nil, wrap("find photos", err)
 	}
 	m := map[int64][]Photo{}
 	for _, p := range list {
@@ -186,184 +194,75 @@ func photoAgenda(ctx context.Context, q Querier, agendaID int64) (*Agenda, *Asse
 		return nil, nil, maeul.Errorf(maeul.ENOTFOUND, "photo.no_agenda")
 	}
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, wrap("find photo agenda", err)
 	}
 	a, err := FindAssembly(ctx, q, g.AssemblyID)
 	return g, a, err
 }
 
-// photosPage is the host's page of one agenda's photos.
-type photosPage struct {
-	web.Page
-	A       *Assembly
-	Agenda  *Agenda
-	Photos  []Photo
-	Frozen  bool
-	Error   string
-	Caption string
-	Done    string
+// PhotoAgenda returns the agenda with that id and its assembly, or
+// ENOTFOUND (photo.no_agenda).
+func (s *Service) PhotoAgenda(ctx context.Context, agendaID int64) (*Agenda, *Assembly, error) {
+	return photoAgenda(ctx, s.pool, agendaID)
 }
 
-func (s *Service) renderPhotos(c *fiber.Ctx, a *Assembly, g *Agenda, errMsg, caption string) error {
-	all, err := FindPhotos(c.UserContext(), s.Env.Pool, a.ID)
-	if err != nil {
-		return err
-	}
-	lang := web.Lang(c)
-	p := photosPage{Page: web.NewPage(c, i18n.T(lang, "photo.title", g.Number, g.Title)), A: a, Agenda: g,
-		Photos: all[g.ID], Frozen: a.RulesFrozen(), Error: errMsg, Caption: caption}
-	p.NoIndex = true
-	p.Rehearsal = a.RehearsalOf != nil
-	switch c.Query("done") {
-	case "added":
-		p.Done = i18n.T(lang, "photo.added")
-	case "deleted":
-		p.Done = i18n.T(lang, "photo.deleted")
-	}
-	return s.Env.Views.Render(c, "assembly/photos", p)
+// FindPhotos is the package function on the service's pool.
+func (s *Service) FindPhotos(ctx context.Context, assemblyID int64) (map[int64][]Photo, error) {
+	return FindPhotos(ctx, s.pool, assemblyID)
 }
 
-// managedAgenda loads the agenda of the URL's :id for a host who manages it.
-func (s *Service) managedAgenda(c *fiber.Ctx, param string) (*Agenda, *Assembly, error) {
-	id := web.ParseID(c.Params(param))
-	if id == 0 {
-		return nil, nil, maeul.Errorf(maeul.ENOTFOUND, "photo.no_agenda")
-	}
-	g, a, err := photoAgenda(c.UserContext(), s.Env.Pool, id)
-	if err != nil {
-		return nil, nil, err
-	}
-	if !account.CurrentUser(c).CanManage(a.District, a.Dong) {
-		return nil, nil, account.Forbid()
-	}
-	return g, a, nil
-}
-
-func (s *Service) photosPage(c *fiber.Ctx) error {
-	g, a, err := s.managedAgenda(c, "id")
-	if err != nil {
-		return err
-	}
-	return s.renderPhotos(c, a, g, "", "")
-}
-
-// uploadedPhoto reads the multipart field "photo"; EINVALID if it is
-// missing or larger than 10 MB.
-func uploadedPhoto(c *fiber.Ctx) ([]byte, error) {
-	fh, err := c.FormFile("photo")
-	if err != nil || fh.Size == 0 {
-		return nil, maeul.FieldErrorf(maeul.EINVALID, "photo", "photo.missing")
-	}
-	if fh.Size > MaxPhotoBytes {
-		return nil, maeul.FieldErrorf(maeul.EINVALID, "photo", "photo.too_big", MaxPhotoBytes>>20)
-	}
-	f, err := fh.Open()
+// AddPhoto stores a photo of an agenda (see the package function) and tells
+// the live viewers of its assembly.
+func (s *Service) AddPhoto(ctx context.Context, agendaID int64, caption string, data []byte) (*Photo, error) {
+	p, assemblyID, err := addPhoto(ctx, s.pool, agendaID, caption, data)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	return io.ReadAll(io.LimitReader(f, MaxPhotoBytes+1))
+	s.OnChange(assemblyID)
+	return p, nil
 }
 
-func (s *Service) uploadPhoto(c *fiber.Ctx) error {
-	g, a, err := s.managedAgenda(c, "id")
-	if err != nil {
-		return err
-	}
-	caption := c.FormValue("caption")
-	data, err := uploadedPhoto(c)
-	if err == nil {
-		_, err = AddPhoto(c.UserContext(), s.Env.Pool, g.ID, caption, data)
-	}
-	var me *maeul.Error
-	if errors.As(err, &me) && me.Code == maeul.EINVALID {
-		c.Status(fiber.StatusUnprocessableEntity)
-		return s.renderPhotos(c, a, g, web.Message(web.Lang(c), me), caption)
-	}
-	if err != nil {
-		return err
-	}
-	s.OnChange(a.ID)
-	return c.Redirect("/host/agendas/"+g.IDString()+"/photos?done=added", fiber.StatusSeeOther)
-}
-
-func (s *Service) deletePhoto(c *fiber.Ctx) error {
-	id := web.ParseID(c.Params("id"))
+// PhotoPlace returns the agenda a photo belongs to and its assembly, or
+// ENOTFOUND (photo.not_found).
+func (s *Service) PhotoPlace(ctx context.Context, photoID int64) (*Agenda, *Assembly, error) {
 	var agendaID int64
-	err := s.Env.Pool.QueryRow(c.UserContext(), `SELECT agenda_id FROM agenda_photos WHERE id = $1`, id).Scan(&agendaID)
+	err := s.pool.QueryRow(ctx, `SELECT agenda_id FROM agenda_photos WHERE id = $1`, photoID).Scan(&agendaID)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return maeul.Errorf(maeul.ENOTFOUND, "photo.not_found")
+		return nil, nil, maeul.Errorf(maeul.ENOTFOUND, "photo.not_found")
 	}
 	if err != nil {
-		return err
+		return nil, nil, wrap("find photo", err)
 	}
-	_, a, err := photoAgenda(c.UserContext(), s.Env.Pool, agendaID)
-	if err != nil {
-		return err
-	}
-	if !account.CurrentUser(c).CanManage(a.District, a.Dong) {
-		return account.Forbid()
-	}
-	if err := DeletePhoto(c.UserContext(), s.Env.Pool, id); err != nil {
-		return err
-	}
-	s.OnChange(a.ID)
-	if web.WantsJSON(c) {
-		return c.SendStatus(fiber.StatusNoContent)
-	}
-	return c.Redirect("/host/agendas/"+strconv.FormatInt(agendaID, 10)+"/photos?done=deleted", fiber.StatusSeeOther)
+	return photoAgenda(ctx, s.pool, agendaID)
 }
 
-// apiUploadPhoto is POST /api/v1/assemblies/{id}/agendas/{agendaID}/photos.
-func (s *Service) apiUploadPhoto(c *fiber.Ctx) error {
-	g, a, err := s.managedAgenda(c, "agendaID")
-	if err != nil {
+// DeletePhoto removes a photo (see the package function) and tells the live
+// viewers of assembly assemblyID.
+func (s *Service) DeletePhoto(ctx context.Context, assemblyID, photoID int64) error {
+	if err := DeletePhoto(ctx, s.pool, photoID); err != nil {
 		return err
 	}
-	if a.ID != web.ParseID(c.Params("id")) {
-		return maeul.Errorf(maeul.ENOTFOUND, "photo.no_agenda")
-	}
-	data, err := uploadedPhoto(c)
-	if err != nil {
-		return err
-	}
-	p, err := AddPhoto(c.UserContext(), s.Env.Pool, g.ID, c.FormValue("caption"), data)
-	if err != nil {
-		return err
-	}
-	s.OnChange(a.ID)
-	return c.Status(fiber.StatusCreated).JSON(fiber.Map{
-		"id": strconv.FormatInt(p.ID, 10), "width": p.Width, "height": p.Height, "url": p.URL(), "caption": p.Caption,
-	})
+	s.OnChange(assemblyID)
+	return nil
 }
 
-// servePhoto is GET /photos/{id}.jpg: public when its assembly is, else only
-// for hosts who may read the assembly (404 for everyone else, so drafts do
-// not leak). Photos never change in place, so they are cached for a year.
-func (s *Service) servePhoto(c *fiber.Ctx) error {
-	id := web.ParseID(c.Params("id"))
-	if id == 0 {
-		return maeul.Errorf(maeul.ENOTFOUND, "photo.not_found")
-	}
-	var img []byte
-	var state, district, dong string
-	err := s.Env.Pool.QueryRow(c.UserContext(), `SELECT p.image, a.state, a.district, a.dong
+// PhotoFile is a stored photo with what decides who may see it.
+type PhotoFile struct {
+	Image                 []byte
+	State, District, Dong string // of its assembly
+}
+
+// PhotoFile returns the JPEG of a photo, or ENOTFOUND.
+func (s *Service) PhotoFile(ctx context.Context, id int64) (*PhotoFile, error) {
+	var f PhotoFile
+	err := s.pool.QueryRow(ctx, `SELECT p.image, a.state, a.district, a.dong
 		FROM agenda_photos p JOIN agendas g ON g.id = p.agenda_id JOIN assemblies a ON a.id = g.assembly_id
-		WHERE p.id = $1`, id).Scan(&img, &state, &district, &dong)
+		WHERE p.id = $1`, id).Scan(&f.Image, &f.State, &f.District, &f.Dong)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return maeul.Errorf(maeul.ENOTFOUND, "photo.not_found")
+		return nil, maeul.Errorf(maeul.ENOTFOUND, "photo.not_found")
 	}
 	if err != nil {
-		return err
+		return nil, wrap("read photo", err)
 	}
-	if state == StateDraft {
-		if !account.CurrentUser(c).CanRead(district, dong) {
-			return maeul.Errorf(maeul.ENOTFOUND, "photo.not_found")
-		}
-		c.Set("Cache-Control", "private, max-age=31536000, immutable")
-	} else {
-		c.Set("Cache-Control", "public, max-age=31536000, immutable")
-	}
-	c.Set(fiber.HeaderContentType, "image/jpeg")
-	return c.Send(img)
+	return &f, nil
 }

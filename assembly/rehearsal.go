@@ -7,23 +7,12 @@ import (
 	"strings"
 	"time"
 
-	"github.com/gofiber/fiber/v2"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
-
-	"maeul/web"
 )
 
 // IsRehearsal reports whether a is a rehearsal copy (리허설).
 func (a *Assembly) IsRehearsal() bool { return a.RehearsalOf != nil }
-
-// Page is web.NewPage for a page about assembly a: it marks every page of
-// a rehearsal copy with the 리허설 banner.
-func Page(c *fiber.Ctx, a *Assembly, title string) web.Page {
-	p := web.NewPage(c, title)
-	p.Rehearsal = a != nil && a.IsRehearsal()
-	return p
-}
 
 // CopyForRehearsal makes a rehearsal copy of assembly id: same rules and
 // agendas, its own slug, open for voting from now for d. Its codes, ballots
@@ -52,19 +41,12 @@ func CopyForRehearsal(ctx context.Context, pool *pgxpool.Pool, id int64, d time.
 		if err != nil {
 			return err
 		}
-		_, err = tx.Exec(ctx, `INSERT INTO agendas (assembly_id, number, title, summary, location, cost,
-				current_subsidy, capital_subsidy, district_department, city_department, subcommittee, proposer,
-				execution_type, drafting_round, purpose, period, executor, approach, related_parties,
-				future_plan, remarks, review_result, review_department, review_notes)
-			SELECT $2, number, title, summary, location, cost, current_subsidy, capital_subsidy,
-				district_department, city_department, subcommittee, proposer, execution_type, drafting_round,
-				purpose, period, executor, approach, related_parties, future_plan, remarks, review_result,
-				review_department, review_notes
-			FROM agendas WHERE assembly_id = $1`, a.ID, copyID)
+		_, err = tx.Exec(ctx, `INSERT INTO agendas (assembly_id, number, `+agendaFieldColumns+`)
+			SELECT $2, number, `+agendaFieldColumns+` FROM agendas WHERE assembly_id = $1`, a.ID, copyID)
 		return err
 	})
 	if err != nil {
-		return nil, err
+		return nil, wrap("copy for rehearsal", err)
 	}
 	return FindAssembly(ctx, pool, copyID)
 }
@@ -73,5 +55,5 @@ func CopyForRehearsal(ctx context.Context, pool *pgxpool.Pool, id int64, d time.
 // ballots, opinions cascade). It refuses to delete a real assembly.
 func DeleteRehearsal(ctx context.Context, pool *pgxpool.Pool, copyID int64) error {
 	_, err := pool.Exec(ctx, `DELETE FROM assemblies WHERE id = $1 AND rehearsal_of IS NOT NULL`, copyID)
-	return err
+	return wrap("delete rehearsal", err)
 }

@@ -11,12 +11,12 @@ import (
 // agenda yet (a booklet needs something to read). Opening, closing and
 // announcing belong to voting and result.
 func (s *Service) Publish(ctx context.Context, id int64) (*Assembly, error) {
-	rows, _ := s.Env.Pool.Query(ctx, `UPDATE assemblies SET state = 'published', updated_at = now()
+	rows, _ := s.pool.Query(ctx, `UPDATE assemblies SET state = 'published', updated_at = now()
 		WHERE id = $1 AND state = 'draft' AND EXISTS (SELECT 1 FROM agendas WHERE assembly_id = $1)
 		RETURNING `+assemblyColumns, id)
 	a, err := oneAssembly(rows)
 	if maeul.ErrorCode(err) == maeul.ENOTFOUND {
-		cur, ferr := FindAssembly(ctx, s.Env.Pool, id)
+		cur, ferr := FindAssembly(ctx, s.pool, id)
 		if ferr != nil {
 			return nil, ferr
 		}
@@ -26,7 +26,7 @@ func (s *Service) Publish(ctx context.Context, id int64) (*Assembly, error) {
 		return nil, maeul.Errorf(maeul.EINVALID, "assembly.publish_empty")
 	}
 	if err != nil {
-		return nil, err
+		return nil, wrap("publish", err)
 	}
 	s.OnChange(id)
 	return a, nil
@@ -35,17 +35,17 @@ func (s *Service) Publish(ctx context.Context, id int64) (*Assembly, error) {
 // Unpublish takes a published booklet back to draft, before voting opens.
 // Returns ENOTFOUND for an unknown id and ECONFLICT in any other state.
 func (s *Service) Unpublish(ctx context.Context, id int64) (*Assembly, error) {
-	rows, _ := s.Env.Pool.Query(ctx, `UPDATE assemblies SET state = 'draft', updated_at = now()
+	rows, _ := s.pool.Query(ctx, `UPDATE assemblies SET state = 'draft', updated_at = now()
 		WHERE id = $1 AND state = 'published' RETURNING `+assemblyColumns, id)
 	a, err := oneAssembly(rows)
 	if maeul.ErrorCode(err) == maeul.ENOTFOUND {
-		if _, ferr := FindAssembly(ctx, s.Env.Pool, id); ferr != nil {
+		if _, ferr := FindAssembly(ctx, s.pool, id); ferr != nil {
 			return nil, ferr
 		}
 		return nil, maeul.Errorf(maeul.ECONFLICT, "assembly.not_published")
 	}
 	if err != nil {
-		return nil, err
+		return nil, wrap("unpublish", err)
 	}
 	s.OnChange(id)
 	return a, nil

@@ -3,7 +3,6 @@ package assembly
 import (
 	"context"
 	"crypto/rand"
-	"errors"
 	"regexp"
 	"strconv"
 	"strings"
@@ -13,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"maeul"
+	"maeul/account"
 	"maeul/database"
 )
 
@@ -138,13 +138,13 @@ func (s *Service) CreateAssembly(ctx context.Context, in AssemblyInput, createdB
 		return nil, err
 	}
 	var a *Assembly
-	err := pgx.BeginFunc(ctx, s.Env.Pool, func(tx pgx.Tx) error {
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		var err error
 		a, err = createAssembly(ctx, tx, in, createdBy)
 		return err
 	})
 	if err != nil {
-		return nil, err
+		return nil, wrap("create assembly", err)
 	}
 	s.OnChange(a.ID)
 	return a, nil
@@ -209,7 +209,7 @@ func newSlug(starts time.Time) string {
 // results are announced. The slug changes only while draft (ECONFLICT
 // afterwards). Returns ENOTFOUND for an unknown id.
 func (s *Service) UpdateAssembly(ctx context.Context, id int64, in AssemblyInput) (*Assembly, error) {
-	cur, err := FindAssembly(ctx, s.Env.Pool, id)
+	cur, err := FindAssembly(ctx, s.pool, id)
 	if err != nil {
 		return nil, err
 	}
@@ -227,7 +227,7 @@ func (s *Service) UpdateAssembly(ctx context.Context, id int64, in AssemblyInput
 	}
 	// The WHERE clause is the guard: the rules (and the slug) may differ from
 	// the stored ones only in the states that allow it.
-	rows, _ := s.Env.Pool.Query(ctx, `UPDATE assemblies SET slug = $2, title = $3, place = $4, starts_at = $5,
+	rows, _ := s.pool.Query(ctx, `UPDATE assemblies SET slug = $2, title = $3, place = $4, starts_at = $5,
 		ends_at = $6, budget_cap = $7, method = $8, max_choices = $9, online_from = $10, online_until = $11,
 		sealed = $12, tie_break = $13, updated_at = now()
 		WHERE id = $1 AND state <> 'announced'
@@ -243,13 +243,13 @@ func (s *Service) UpdateAssembly(ctx context.Context, id int64, in AssemblyInput
 		return nil, maeul.FieldErrorf(maeul.ECONFLICT, "slug", "assembly.slug_taken")
 	}
 	if maeul.ErrorCode(err) == maeul.ENOTFOUND {
-		if _, ferr := FindAssembly(ctx, s.Env.Pool, id); ferr != nil {
+		if _, ferr := FindAssembly(ctx, s.pool, id); ferr != nil {
 			return nil, ferr
 		}
 		return nil, maeul.Errorf(maeul.ECONFLICT, "assembly.rules_frozen")
 	}
 	if err != nil {
-		return nil, err
+		return nil, wrap("update assembly", err)
 	}
 	s.OnChange(a.ID)
 	return a, nil
@@ -259,369 +259,39 @@ func (s *Service) UpdateAssembly(ctx context.Context, id int64, in AssemblyInput
 // district) and a dong ("" = every dong of it).
 type Scope struct{ District, Dong string }
 
+// ScopeOf is what a host may read: the city everything, a district its
+// dongs, a dong host its own dong.
+func ScopeOf(u *account.User) Scope {
+	switch u.Role {
+	case account.RoleCity:
+		return Scope{}
+	case account.RoleDistrict:
+		return Scope{District: u.District}
+	}
+	return Scope{District: u.District, Dong: u.Dong}
+}
+
 // ListAssemblies returns the assemblies in scope, the latest first (at most 500).
 // Rehearsal copies are left out: they are reached from the real assembly.
 func (s *Service) ListAssemblies(ctx context.Context, sc Scope) ([]*Assembly, error) {
-	rows, _ := s.Env.Pool.Query(ctx, `SELECT `+assemblyColumns+` FROM assemblies
+	rows, _ := s.pool.Query(ctx, `SELECT `+assemblyColumns+` FROM assemblies
 		WHERE rehearsal_of IS NULL AND ($1 = '' OR district = $1) AND ($2 = '' OR dong = $2)
 		ORDER BY starts_at DESC, id DESC LIMIT 500`, sc.District, sc.Dong)
-	return pgx.CollectRows(rows, pgx.RowToAddrOfStructByName[Assembly])
+	list, err := pgx.CollectRows(rows, pgx.RowToAddrOfStructByName[Assembly])
+	return list, wrap("list assemblies", err)
 }
 
-// AgendaInput is what a host sets on an agenda: every field of 서식 2-5, the
-// 실행계획서 and the 서식 2-6 review.
-type AgendaInput struct {
-	Title              string `json:"title"`
-	Summary            string `json:"summary"`
-	Location           string `json:"location"`
-	Cost               int64  `json:"cost"`
-	CurrentSubsidy     int64  `json:"current_subsidy"`
-	CapitalSubsidy     int64  `json:"capital_subsidy"`
-	DistrictDepartment string `json:"district_department"`
-	CityDepartment     string `json:"city_department"`
-	Subcommittee       string `json:"subcommittee"`
-	Proposer           string `json:"proposer"`
-	ExecutionType      string `json:"execution_type"`
-	DraftingRound      int16  `json:"drafting_round"`
-	Purpose            string `json:"purpose"`
-	Period             string `json:"period"`
-	Executor           string `json:"executor"`
-	Approach           string `json:"approach"`
-	RelatedParties     string `json:"related_parties"`
-	FuturePlan         string `json:"future_plan"`
-	Remarks            string `json:"remarks"`
-	ReviewResult       string `json:"review_result"`
-	ReviewDepartment   string `json:"review_department"`
-	ReviewNotes        string `json:"review_notes"`
+// PublicAssemblies returns the assemblies residents may read (published or
+// later, rehearsal copies left out), newest first, at most limit of them.
+func PublicAssemblies(ctx context.Context, q Querier, limit int) ([]Assembly, error) {
+	rows, _ := q.Query(ctx, `SELECT `+assemblyColumns+` FROM assemblies
+		WHERE state <> 'draft' AND rehearsal_of IS NULL
+		ORDER BY starts_at DESC, id DESC LIMIT $1`, limit)
+	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[Assembly])
+	return list, wrap("public assemblies", err)
 }
 
-// AgendaInputOf returns the input that would recreate g, for edits.
-func AgendaInputOf(g *Agenda) AgendaInput {
-	return AgendaInput{Title: g.Title, Summary: g.Summary, Location: g.Location, Cost: g.Cost,
-		CurrentSubsidy: g.CurrentSubsidy, CapitalSubsidy: g.CapitalSubsidy,
-		DistrictDepartment: g.DistrictDepartment, CityDepartment: g.CityDepartment,
-		Subcommittee: g.Subcommittee, Proposer: g.Proposer, ExecutionType: g.ExecutionType,
-		DraftingRound: g.DraftingRound, Purpose: g.Purpose, Period: g.Period, Executor: g.Executor,
-		Approach: g.Approach, RelatedParties: g.RelatedParties, FuturePlan: g.FuturePlan, Remarks: g.Remarks,
-		ReviewResult: g.ReviewResult, ReviewDepartment: g.ReviewDepartment, ReviewNotes: g.ReviewNotes}
-}
-
-// Execution types (실행 유형).
-const (
-	ExecPrivate       = "private"        // 민간 주도형
-	ExecPublicPrivate = "public_private" // 민관 협력형
-	ExecPublic        = "public"         // 관주도형
-	ExecOther         = "other"          // 기타
-)
-
-// ExecutionTypes lists the execution types in the order of the form.
-var ExecutionTypes = []string{ExecPrivate, ExecPublicPrivate, ExecPublic, ExecOther}
-
-// Check trims the text fields and returns every problem, each an EINVALID
-// naming its JSON field; nil when the input is good.
-func (in *AgendaInput) Check() []*maeul.Error {
-	var errs []*maeul.Error
-	bad := func(field, key string, args ...any) {
-		errs = append(errs, maeul.FieldErrorf(maeul.EINVALID, field, key, args...))
-	}
-	in.Title = strings.TrimSpace(in.Title)
-	if in.Title == "" {
-		bad("title", "agenda.need_title")
-	} else if utf8.RuneCountInString(in.Title) > maxTitle {
-		bad("title", "assembly.title_too_long", maxTitle)
-	}
-	short := []struct {
-		field string
-		v     *string
-	}{
-		{"location", &in.Location}, {"district_department", &in.DistrictDepartment},
-		{"city_department", &in.CityDepartment}, {"subcommittee", &in.Subcommittee},
-		{"proposer", &in.Proposer}, {"period", &in.Period}, {"executor", &in.Executor},
-		{"review_department", &in.ReviewDepartment},
-	}
-	for _, f := range short {
-		*f.v = strings.TrimSpace(*f.v)
-		if utf8.RuneCountInString(*f.v) > maxShortText {
-			bad(f.field, "assembly.text_too_long", maxShortText)
-		}
-	}
-	long := []struct {
-		field string
-		v     *string
-	}{
-		{"summary", &in.Summary}, {"purpose", &in.Purpose}, {"approach", &in.Approach},
-		{"related_parties", &in.RelatedParties}, {"future_plan", &in.FuturePlan},
-		{"remarks", &in.Remarks}, {"review_notes", &in.ReviewNotes},
-	}
-	for _, f := range long {
-		*f.v = strings.TrimSpace(*f.v)
-		if utf8.RuneCountInString(*f.v) > maxLongText {
-			bad(f.field, "assembly.text_too_long", maxLongText)
-		}
-	}
-	if in.Cost < 0 || in.Cost > maxMoney {
-		bad("cost", "agenda.bad_cost")
-	}
-	if in.CurrentSubsidy < 0 || in.CurrentSubsidy > maxMoney {
-		bad("current_subsidy", "agenda.bad_money")
-	}
-	if in.CapitalSubsidy < 0 || in.CapitalSubsidy > maxMoney {
-		bad("capital_subsidy", "agenda.bad_money")
-	}
-	if in.CurrentSubsidy >= 0 && in.CapitalSubsidy >= 0 && in.CurrentSubsidy+in.CapitalSubsidy != 0 &&
-		in.CurrentSubsidy+in.CapitalSubsidy != in.Cost {
-		bad("current_subsidy", "agenda.subsidy_sum")
-	}
-	in.ExecutionType = strings.TrimSpace(in.ExecutionType)
-	if in.ExecutionType != "" && !contains(ExecutionTypes, in.ExecutionType) {
-		bad("execution_type", "agenda.bad_execution_type")
-	}
-	if in.DraftingRound == 0 {
-		in.DraftingRound = 1
-	}
-	if in.DraftingRound < 1 || in.DraftingRound > 3 {
-		bad("drafting_round", "agenda.bad_round")
-	}
-	in.ReviewResult = strings.TrimSpace(in.ReviewResult)
-	if in.ReviewResult != "" && in.ReviewResult != "adequate" && in.ReviewResult != "inadequate" {
-		bad("review_result", "agenda.bad_review")
-	}
-	return errs
-}
-
-// Validate returns the first problem of Check, or nil.
-func (in *AgendaInput) Validate() error {
-	if errs := in.Check(); len(errs) > 0 {
-		return errs[0]
-	}
-	return nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
-// lockEditable locks the assembly row for the rest of tx and returns it;
-// ENOTFOUND for an unknown id, ECONFLICT once voting has opened. The lock
-// makes opening the vote wait for an agenda change in flight, and orders
-// concurrent changes so numbers stay 1..N.
-func lockEditable(ctx context.Context, tx pgx.Tx, id int64) (*Assembly, error) {
-	rows, _ := tx.Query(ctx, `SELECT `+assemblyColumns+` FROM assemblies WHERE id = $1 FOR UPDATE`, id)
-	a, err := oneAssembly(rows)
-	if err != nil {
-		return nil, err
-	}
-	if a.RulesFrozen() {
-		return nil, maeul.Errorf(maeul.ECONFLICT, "agenda.frozen")
-	}
-	return a, nil
-}
-
-// FindAgenda returns the agenda with that id, or ENOTFOUND.
-func FindAgenda(ctx context.Context, q Querier, id int64) (*Agenda, error) {
-	rows, _ := q.Query(ctx, `SELECT `+agendaColumns+` FROM agendas WHERE id = $1`, id)
-	g, err := pgx.CollectExactlyOneRow(rows, pgx.RowToAddrOfStructByName[Agenda])
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, maeul.Errorf(maeul.ENOTFOUND, "agenda.not_found")
-	}
-	return g, err
-}
-
-// AddAgenda adds an agenda after the existing ones. Returns EINVALID for a
-// bad field, ENOTFOUND for an unknown assembly and ECONFLICT once voting has
-// opened.
-func (s *Service) AddAgenda(ctx context.Context, assemblyID int64, in AgendaInput) (*Agenda, error) {
-	if err := in.Validate(); err != nil {
-		return nil, err
-	}
-	var g *Agenda
-	err := pgx.BeginFunc(ctx, s.Env.Pool, func(tx pgx.Tx) error {
-		if _, err := lockEditable(ctx, tx, assemblyID); err != nil {
-			return err
-		}
-		var err error
-		g, err = insertAgenda(ctx, tx, assemblyID, in)
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	s.OnChange(assemblyID)
-	return g, nil
-}
-
-// insertAgenda numbers the agenda after the last one; the caller holds the
-// assembly's lock.
-func insertAgenda(ctx context.Context, tx pgx.Tx, assemblyID int64, in AgendaInput) (*Agenda, error) {
-	rows, _ := tx.Query(ctx, `INSERT INTO agendas (assembly_id, number, title, summary, location, cost,
-		current_subsidy, capital_subsidy, district_department, city_department, subcommittee, proposer,
-		execution_type, drafting_round, purpose, period, executor, approach, related_parties, future_plan,
-		remarks, review_result, review_department, review_notes)
-		VALUES ($1, (SELECT coalesce(max(number), 0) + 1 FROM agendas WHERE assembly_id = $1),
-		$2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)
-		RETURNING `+agendaColumns,
-		assemblyID, in.Title, in.Summary, in.Location, in.Cost, in.CurrentSubsidy, in.CapitalSubsidy,
-		in.DistrictDepartment, in.CityDepartment, in.Subcommittee, in.Proposer, in.ExecutionType,
-		in.DraftingRound, in.Purpose, in.Period, in.Executor, in.Approach, in.RelatedParties, in.FuturePlan,
-		in.Remarks, in.ReviewResult, in.ReviewDepartment, in.ReviewNotes)
-	return pgx.CollectExactlyOneRow(rows, pgx.RowToAddrOfStructByName[Agenda])
-}
-
-// UpdateAgenda changes an agenda of an assembly: edit gets the current
-// fields and changes them (a PATCH applies its JSON; a form sets them all).
-// Returns ENOTFOUND if the agenda is not the assembly's, ECONFLICT once
-// voting has opened, EINVALID for a bad field or whatever edit returns.
-func (s *Service) UpdateAgenda(ctx context.Context, assemblyID, agendaID int64, edit func(*AgendaInput) error) (*Agenda, error) {
-	var g *Agenda
-	err := pgx.BeginFunc(ctx, s.Env.Pool, func(tx pgx.Tx) error {
-		if _, err := lockEditable(ctx, tx, assemblyID); err != nil {
-			return err
-		}
-		cur, err := FindAgenda(ctx, tx, agendaID)
-		if err != nil {
-			return err
-		}
-		if cur.AssemblyID != assemblyID {
-			return maeul.Errorf(maeul.ENOTFOUND, "agenda.not_found")
-		}
-		in := AgendaInputOf(cur)
-		if err := edit(&in); err != nil {
-			return err
-		}
-		if err := in.Validate(); err != nil {
-			return err
-		}
-		rows, _ := tx.Query(ctx, `UPDATE agendas SET title = $2, summary = $3, location = $4, cost = $5,
-			current_subsidy = $6, capital_subsidy = $7, district_department = $8, city_department = $9,
-			subcommittee = $10, proposer = $11, execution_type = $12, drafting_round = $13, purpose = $14,
-			period = $15, executor = $16, approach = $17, related_parties = $18, future_plan = $19,
-			remarks = $20, review_result = $21, review_department = $22, review_notes = $23, updated_at = now()
-			WHERE id = $1 RETURNING `+agendaColumns,
-			agendaID, in.Title, in.Summary, in.Location, in.Cost, in.CurrentSubsidy, in.CapitalSubsidy,
-			in.DistrictDepartment, in.CityDepartment, in.Subcommittee, in.Proposer, in.ExecutionType,
-			in.DraftingRound, in.Purpose, in.Period, in.Executor, in.Approach, in.RelatedParties,
-			in.FuturePlan, in.Remarks, in.ReviewResult, in.ReviewDepartment, in.ReviewNotes)
-		g, err = pgx.CollectExactlyOneRow(rows, pgx.RowToAddrOfStructByName[Agenda])
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	s.OnChange(assemblyID)
-	return g, nil
-}
-
-// DeleteAgenda removes an agenda (with its photos and opinions) and closes
-// the gap in the numbers. Returns ENOTFOUND if it is not the assembly's and
-// ECONFLICT once voting has opened.
-func (s *Service) DeleteAgenda(ctx context.Context, assemblyID, agendaID int64) error {
-	err := pgx.BeginFunc(ctx, s.Env.Pool, func(tx pgx.Tx) error {
-		if _, err := lockEditable(ctx, tx, assemblyID); err != nil {
-			return err
-		}
-		var number int
-		err := tx.QueryRow(ctx, `DELETE FROM agendas WHERE id = $1 AND assembly_id = $2 RETURNING number`,
-			agendaID, assemblyID).Scan(&number)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return maeul.Errorf(maeul.ENOTFOUND, "agenda.not_found")
-		}
-		if err != nil {
-			return err
-		}
-		_, err = tx.Exec(ctx, `UPDATE agendas SET number = number - 1, updated_at = now()
-			WHERE assembly_id = $1 AND number > $2`, assemblyID, number)
-		return err
-	})
-	if err != nil {
-		return err
-	}
-	s.OnChange(assemblyID)
-	return nil
-}
-
-// ReorderAgendas numbers the agendas 1..N in the order given, which must
-// name every agenda of the assembly once (EINVALID, field order, otherwise).
-// ECONFLICT once voting has opened.
-func (s *Service) ReorderAgendas(ctx context.Context, assemblyID int64, order []int64) error {
-	err := pgx.BeginFunc(ctx, s.Env.Pool, func(tx pgx.Tx) error {
-		if _, err := lockEditable(ctx, tx, assemblyID); err != nil {
-			return err
-		}
-		return reorder(ctx, tx, assemblyID, order)
-	})
-	if err != nil {
-		return err
-	}
-	s.OnChange(assemblyID)
-	return nil
-}
-
-func reorder(ctx context.Context, tx pgx.Tx, assemblyID int64, order []int64) error {
-	rows, _ := tx.Query(ctx, `SELECT id FROM agendas WHERE assembly_id = $1`, assemblyID)
-	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
-	if err != nil {
-		return err
-	}
-	have := make(map[int64]bool, len(ids))
-	for _, id := range ids {
-		have[id] = true
-	}
-	seen := make(map[int64]bool, len(order))
-	for _, id := range order {
-		if !have[id] || seen[id] {
-			return maeul.FieldErrorf(maeul.EINVALID, "order", "agenda.bad_order")
-		}
-		seen[id] = true
-	}
-	if len(order) != len(ids) {
-		return maeul.FieldErrorf(maeul.EINVALID, "order", "agenda.bad_order")
-	}
-	if _, err := tx.Exec(ctx, `SET CONSTRAINTS agendas_number_unique DEFERRED`); err != nil {
-		return err
-	}
-	_, err = tx.Exec(ctx, `UPDATE agendas g SET number = t.n, updated_at = now()
-		FROM unnest($2::bigint[]) WITH ORDINALITY AS t(id, n)
-		WHERE g.id = t.id AND g.assembly_id = $1 AND g.number <> t.n`, assemblyID, order)
-	return err
-}
-
-// MoveAgenda swaps an agenda with its neighbour above (delta -1) or below
-// (+1); a move past either end changes nothing.
-func (s *Service) MoveAgenda(ctx context.Context, assemblyID, agendaID int64, delta int) error {
-	err := pgx.BeginFunc(ctx, s.Env.Pool, func(tx pgx.Tx) error {
-		if _, err := lockEditable(ctx, tx, assemblyID); err != nil {
-			return err
-		}
-		gs, err := FindAgendas(ctx, tx, assemblyID)
-		if err != nil {
-			return err
-		}
-		order := make([]int64, len(gs))
-		at := -1
-		for i, g := range gs {
-			order[i] = g.ID
-			if g.ID == agendaID {
-				at = i
-			}
-		}
-		if at < 0 {
-			return maeul.Errorf(maeul.ENOTFOUND, "agenda.not_found")
-		}
-		to := at + delta
-		if to < 0 || to >= len(order) {
-			return nil
-		}
-		order[at], order[to] = order[to], order[at]
-		return reorder(ctx, tx, assemblyID, order)
-	})
-	if err != nil {
-		return err
-	}
-	s.OnChange(assemblyID)
-	return nil
+// PublicAssemblies is the package function on the service's pool.
+func (s *Service) PublicAssemblies(ctx context.Context, limit int) ([]Assembly, error) {
+	return PublicAssemblies(ctx, s.pool, limit)
 }

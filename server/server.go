@@ -65,7 +65,7 @@ func New(cfg Config, pool *pgxpool.Pool) (*Server, error) {
 	s.life, s.stopLife = context.WithCancel(context.Background())
 	s.App = web.NewApp(env)
 	s.Auth = account.NewAuth(env, account.NewStore(pool))
-	s.Assemblies = assembly.NewService(env)
+	s.Assemblies = assembly.NewService(pool)
 	s.Voting = voting.NewService(env, s.Assemblies)
 	s.Hub = live.NewHub(env, s.Voting)
 	s.Assemblies.OnChange = s.Hub.Changed
@@ -100,7 +100,7 @@ func New(cfg Config, pool *pgxpool.Pool) (*Server, error) {
 	app.Use(s.Auth.Load)
 	s.Auth.Routes(app)
 	live.Routes(app, s.Hub, s.Auth)
-	assembly.Routes(app, s.Assemblies, s.Auth)
+	assembly.NewHandlers(env, s.Assemblies, s.Auth).Routes(app)
 	voting.Routes(app, s.Voting, s.Auth)
 	result.Routes(app, s.Results, s.Auth)
 	council.NewHandlers(env, s.Council, s.Auth).Routes(app)

@@ -28,8 +28,8 @@ func FuzzParseBallot(f *testing.F) {
 	} {
 		f.Add([]byte(s))
 	}
-	agendas := []assembly.Agenda{{ID: 1, Cost: 5_000_000}, {ID: 2, Cost: 12_000_000}, {ID: 3, Cost: 8_000_000},
-		{ID: 4, Cost: 3_000_000}, {ID: 5, Cost: 9_500_000}, {ID: 6, Cost: 15_000_000}}
+	agendas := []assembly.Agenda{{ID: 1, AgendaFields: assembly.AgendaFields{Cost: 5_000_000}}, {ID: 2, AgendaFields: assembly.AgendaFields{Cost: 12_000_000}}, {ID: 3, AgendaFields: assembly.AgendaFields{Cost: 8_000_000}},
+		{ID: 4, AgendaFields: assembly.AgendaFields{Cost: 3_000_000}}, {ID: 5, AgendaFields: assembly.AgendaFields{Cost: 9_500_000}}, {ID: 6, AgendaFields: assembly.AgendaFields{Cost: 15_000_000}}}
 	rules := []*voting.Rules{
 		voting.NewRules(&assembly.Assembly{Method: assembly.MethodApproval, MaxChoices: 3, BudgetCap: 30_000_000}, agendas),
 		voting.NewRules(&assembly.Assembly{Method: assembly.MethodRanked, MaxChoices: 2, BudgetCap: 30_000_000}, agendas),

@@ -2,7 +2,7 @@ package assembly
 
 import (
 	"github.com/gofiber/fiber/v2"
-	qrcode "github.com/skip2/go-qrcode"
+	"github.com/skip2/go-qrcode"
 
 	"maeul/i18n"
 	"maeul/web"
@@ -26,18 +26,18 @@ type noticePage struct {
 // encoded in its QR code.
 func BookletURL(env *web.Env, a *Assembly) string { return env.BaseURL + "/a/" + a.Slug }
 
-func (s *Service) notice(c *fiber.Ctx) error {
-	a, preview, err := s.publicAssembly(c)
+func (h *Handlers) notice(c *fiber.Ctx) error {
+	a, preview, err := h.publicAssembly(c)
 	if err != nil {
 		return err
 	}
-	gs, err := FindAgendas(c.UserContext(), s.Env.Pool, a.ID)
+	gs, err := h.svc.FindAgendas(c.UserContext(), a.ID)
 	if err != nil {
 		return err
 	}
 	lang := web.Lang(c)
 	p := noticePage{Page: Page(c, a, i18n.T(lang, "notice.title", a.Dong)), A: a, Agendas: gs, Preview: preview,
-		When: timeRange(lang, a.StartsAt, a.EndsAt), BookletURL: BookletURL(s.Env, a)}
+		When: timeRange(lang, a.StartsAt, a.EndsAt), BookletURL: BookletURL(h.env, a)}
 	if a.OnlineFrom != nil && a.OnlineUntil != nil {
 		p.Online = timeRange(lang, *a.OnlineFrom, *a.OnlineUntil)
 	} else if a.OnlineUntil != nil {
@@ -54,17 +54,17 @@ func (s *Service) notice(c *fiber.Ctx) error {
 	p.Signed = web.FormatDate(lang, signed)
 	p.Rehearsal = a.RehearsalOf != nil
 	p.NoIndex = preview || p.Rehearsal
-	return s.Env.Views.Render(c, "assembly/notice", p)
+	return h.env.Views.Render(c, "assembly/notice", p)
 }
 
 // qr is GET /a/{slug}/qr.png: a PNG QR code of the booklet's URL.
 // ?download=1 makes the browser save it instead of showing it.
-func (s *Service) qr(c *fiber.Ctx) error {
-	a, preview, err := s.publicAssembly(c)
+func (h *Handlers) qr(c *fiber.Ctx) error {
+	a, preview, err := h.publicAssembly(c)
 	if err != nil {
 		return err
 	}
-	png, err := qrcode.Encode(BookletURL(s.Env, a), qrcode.Medium, 512)
+	png, err := qrcode.Encode(BookletURL(h.env, a), qrcode.Medium, 512)
 	if err != nil {
 		return err
 	}
