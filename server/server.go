@@ -66,7 +66,7 @@ func New(cfg Config, pool *pgxpool.Pool) (*Server, error) {
 	s.App = web.NewApp(env)
 	s.Auth = account.NewAuth(env)
 	s.Assemblies = assembly.NewService(env)
-	s.Voting = voting.NewService(env, s.Assemblies)
+	s.Voting = voting.NewService(pool, env.BaseURL, env.Log, env.Metrics)
 	s.Hub = live.NewHub(env, s.Voting)
 	s.Assemblies.OnChange = s.Hub.Changed
 	s.Voting.OnChange = s.Hub.Changed
@@ -102,7 +102,7 @@ func New(cfg Config, pool *pgxpool.Pool) (*Server, error) {
 	s.Auth.Routes(app)
 	live.Routes(app, s.Hub, s.Auth)
 	assembly.Routes(app, s.Assemblies, s.Auth)
-	voting.Routes(app, s.Voting, s.Auth)
+	voting.NewHandlers(env, s.Voting, s.Auth).Routes(app)
 	result.Routes(app, s.Results, s.Auth)
 	council.Routes(app, s.Council, s.Auth)
 	rehearsal.Routes(app, s.Rehearsals, s.Auth)
