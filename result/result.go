@@ -170,8 +170,13 @@ func Compute(ctx context.Context, q assembly.Querier, a *assembly.Assembly) (*Re
 	for _, ch := range Channels {
 		r.Channels[ch] = 0
 	}
-	if r.Ballots, err = voting.BallotsByChannel(ctx, q, a.ID, r.Channels); err != nil {
+	counts, err := voting.CountBallots(ctx, q, a)
+	if err != nil {
 		return nil, err
+	}
+	r.Ballots = counts.Ballots
+	for ch, n := range counts.Channels {
+		r.Channels[ch] += n
 	}
 	byCh := map[string]map[int64]ChannelCount{}
 	for _, ch := range Channels {

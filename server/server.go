@@ -66,7 +66,7 @@ func New(cfg Config, pool *pgxpool.Pool) (*Server, error) {
 	s.App = web.NewApp(env)
 	s.Auth = account.NewAuth(env, account.NewStore(pool))
 	s.Assemblies = assembly.NewService(pool)
-	s.Voting = voting.NewService(env, s.Assemblies)
+	s.Voting = voting.NewService(pool, env.BaseURL, env.Log, env.Metrics)
 	s.Hub = live.NewHub(env, s.Voting)
 	s.Assemblies.OnChange = s.Hub.Changed
 	s.Voting.OnChange = s.Hub.Changed
@@ -101,7 +101,7 @@ func New(cfg Config, pool *pgxpool.Pool) (*Server, error) {
 	s.Auth.Routes(app)
 	live.Routes(app, s.Hub, s.Auth)
 	assembly.NewHandlers(env, s.Assemblies, s.Auth).Routes(app)
-	voting.Routes(app, s.Voting, s.Auth)
+	voting.NewHandlers(env, s.Voting, s.Auth).Routes(app)
 	result.Routes(app, s.Results, s.Auth)
 	council.NewHandlers(env, s.Council, s.Auth).Routes(app)
 	rehearsal.NewHandlers(env, s.Rehearsals, s.Auth).Routes(app)

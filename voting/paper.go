@@ -40,9 +40,9 @@ func (s *Service) paperRules(ctx context.Context, u *account.User, id int64) (*a
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	gs, err := assembly.FindAgendas(ctx, s.Env.Pool, a.ID)
+	gs, err := assembly.FindAgendas(ctx, s.pool, a.ID)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, wrap("find agendas", err)
 	}
 	return a, gs, NewRules(a, gs), nil
 }
@@ -77,29 +77,11 @@ func (s *Service) EnterPaper(ctx context.Context, u *account.User, id int64, bal
 	if a.State != assembly.StateOpen {
 		return nil, maeul.Errorf(maeul.ECONFLICT, "ballot.not_open")
 	}
-	tx, err := s.Env.Pool.Begin(ctx)
+	out, err := s.insertPaper(ctx, a.ID, u.ID, all)
 	if err != nil {
-		return nil, err
+		return nil, wrap("enter paper ballots", err)
 	}
-	defer tx.Rollback(ctx)
-	out := make([]string, len(all))
-	b := &pgx.Batch{}
-	for i, ids := range all {
-		bid := uuid.New()
-		out[i] = bid.String()
-		b.Queue(`WITH b AS (INSERT INTO ballots (id, assembly_id, channel, receipt) VALUES ($2, $1, 'paper', $3) RETURNING id),
-			c AS (INSERT INTO ballot_choices (assembly_id, ballot_id, agenda_id, position)
-				SELECT $1, b.id, x.agenda, x.pos::int FROM b, unnest($4::bigint[]) WITH ORDINALITY AS x(agenda, pos))
-			INSERT INTO paper_entries (assembly_id, ballot_id, user_id, action, choices) SELECT $1, b.id, $5, 'enter', $4 FROM b`,
-			a.ID, bid, "P-"+newReceipt(), ids, u.ID)
-	}
-	if err := tx.SendBatch(ctx, b).Close(); err != nil {
-		return nil, mapBallotErr(err)
-	}
-	if err := tx.Commit(ctx); err != nil {
-		return nil, mapBallotErr(err)
-	}
-	s.Env.Metrics.Add("maeul_ballots_total", "Ballots stored.", uint64(len(all)))
+	s.ballotsStored(len(all))
 	s.OnChange(a.ID)
 	return out, nil
 }
@@ -123,7 +105,45 @@ func (s *Service) CorrectPaper(ctx context.Context, u *account.User, id int64, b
 	if err != nil {
 		return maeul.Errorf(maeul.ENOTFOUND, "paper.no_ballot")
 	}
-	tx, err := s.Env.Pool.Begin(ctx)
+	if err := s.correctPaper(ctx, a.ID, u.ID, bid, ids, void); err != nil {
+		return wrap("correct paper ballot", err)
+	}
+	s.OnChange(a.ID)
+	return nil
+}
+
+// insertPaper stores paper ballots and their audit entries, all in one
+// transaction, and returns their ids.
+func (s *Service) insertPaper(ctx context.Context, assemblyID, userID int64, all [][]int64) ([]string, error) {
+	tx, err := s.pool.Begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback(ctx)
+	out := make([]string, len(all))
+	b := &pgx.Batch{}
+	for i, ids := range all {
+		bid := uuid.New()
+		out[i] = bid.String()
+		b.Queue(`WITH b AS (INSERT INTO ballots (id, assembly_id, channel, receipt) VALUES ($2, $1, 'paper', $3) RETURNING id),
+			c AS (INSERT INTO ballot_choices (assembly_id, ballot_id, agenda_id, position)
+				SELECT $1, b.id, x.agenda, x.pos::int FROM b, unnest($4::bigint[]) WITH ORDINALITY AS x(agenda, pos))
+			INSERT INTO paper_entries (assembly_id, ballot_id, user_id, action, choices) SELECT $1, b.id, $5, 'enter', $4 FROM b`,
+			assemblyID, bid, "P-"+newReceipt(), ids, userID)
+	}
+	if err := tx.SendBatch(ctx, b).Close(); err != nil {
+		return nil, mapBallotErr(err)
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return nil, mapBallotErr(err)
+	}
+	return out, nil
+}
+
+// correctPaper replaces (or, void, deletes) a paper ballot's choices and
+// records it in the audit log, in one transaction.
+func (s *Service) correctPaper(ctx context.Context, assemblyID, userID int64, bid uuid.UUID, ids []int64, void bool) error {
+	tx, err := s.pool.Begin(ctx)
 	if err != nil {
 		return err
 	}
@@ -131,7 +151,7 @@ func (s *Service) CorrectPaper(ctx context.Context, u *account.User, id int64, b
 	// FOR SHARE, like a ballot: a close waits for the correction, and a
 	// correction after the close is refused.
 	var st string
-	if err := tx.QueryRow(ctx, `SELECT state FROM assemblies WHERE id = $1 FOR SHARE`, a.ID).Scan(&st); err != nil {
+	if err := tx.QueryRow(ctx, `SELECT state FROM assemblies WHERE id = $1 FOR SHARE`, assemblyID).Scan(&st); err != nil {
 		return err
 	}
 	if st != assembly.StateOpen {
@@ -139,7 +159,7 @@ func (s *Service) CorrectPaper(ctx context.Context, u *account.User, id int64, b
 	}
 	var prev []int64
 	err = tx.QueryRow(ctx, `SELECT coalesce((SELECT array_agg(agenda_id ORDER BY position) FROM ballot_choices WHERE ballot_id = b.id), '{}')
-		FROM ballots b WHERE b.id = $1 AND b.assembly_id = $2 AND b.channel = 'paper' FOR UPDATE`, bid, a.ID).Scan(&prev)
+		FROM ballots b WHERE b.id = $1 AND b.assembly_id = $2 AND b.channel = 'paper' FOR UPDATE`, bid, assemblyID).Scan(&prev)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return maeul.Errorf(maeul.ENOTFOUND, "paper.no_ballot")
 	}
@@ -157,7 +177,7 @@ func (s *Service) CorrectPaper(ctx context.Context, u *account.User, id int64, b
 			return err
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO ballot_choices (assembly_id, ballot_id, agenda_id, position)
-			SELECT $1, $2, x.agenda, x.pos::int FROM unnest($3::bigint[]) WITH ORDINALITY AS x(agenda, pos)`, a.ID, bid, ids); err != nil {
+			SELECT $1, $2, x.agenda, x.pos::int FROM unnest($3::bigint[]) WITH ORDINALITY AS x(agenda, pos)`, assemblyID, bid, ids); err != nil {
 			return mapBallotErr(err)
 		}
 	}
@@ -165,14 +185,10 @@ func (s *Service) CorrectPaper(ctx context.Context, u *account.User, id int64, b
 		ids = []int64{}
 	}
 	if _, err := tx.Exec(ctx, `INSERT INTO paper_entries (assembly_id, ballot_id, user_id, action, choices, previous)
-		VALUES ($1, $2, $3, $4, $5, $6)`, a.ID, bid, u.ID, action, ids, prev); err != nil {
+		VALUES ($1, $2, $3, $4, $5, $6)`, assemblyID, bid, userID, action, ids, prev); err != nil {
 		return err
 	}
-	if err := tx.Commit(ctx); err != nil {
-		return err
-	}
-	s.OnChange(a.ID)
-	return nil
+	return tx.Commit(ctx)
 }
 
 // PaperLog returns the latest audit entries of an assembly, newest first.
@@ -181,12 +197,12 @@ func (s *Service) PaperLog(ctx context.Context, a *assembly.Assembly, agendas []
 	for _, g := range agendas {
 		num[g.ID] = g.Number
 	}
-	rows, err := s.Env.Pool.Query(ctx, `SELECT e.id, coalesce(e.ballot_id::text, ''), coalesce(u.email, ''), e.action,
+	rows, err := s.pool.Query(ctx, `SELECT e.id, coalesce(e.ballot_id::text, ''), coalesce(u.email, ''), e.action,
 			e.choices, coalesce(e.previous, '{}'), e.created_at, EXISTS (SELECT 1 FROM ballots b WHERE b.id = e.ballot_id)
 		FROM paper_entries e LEFT JOIN users u ON u.id = e.user_id
 		WHERE e.assembly_id = $1 ORDER BY e.id DESC LIMIT $2`, a.ID, limit)
 	if err != nil {
-		return nil, err
+		return nil, wrap("paper log", err)
 	}
 	defer rows.Close()
 	var out []PaperEntry
@@ -194,7 +210,7 @@ func (s *Service) PaperLog(ctx context.Context, a *assembly.Assembly, agendas []
 		var e PaperEntry
 		var ch, prev []int64
 		if err := rows.Scan(&e.ID, &e.BallotID, &e.Staff, &e.Action, &ch, &prev, &e.CreatedAt, &e.Live); err != nil {
-			return nil, err
+			return nil, wrap("paper log", err)
 		}
 		for _, id := range ch {
 			e.Choices = append(e.Choices, strconv.FormatInt(id, 10))
@@ -209,7 +225,77 @@ func (s *Service) PaperLog(ctx context.Context, a *assembly.Assembly, agendas []
 		}
 		out = append(out, e)
 	}
-	return out, rows.Err()
+	return out, wrap("paper log", rows.Err())
+}
+
+// PaperEntries returns the latest audit entries of an assembly the host
+// may read, newest first.
+func (s *Service) PaperEntries(ctx context.Context, u *account.User, id int64, limit int) ([]PaperEntry, error) {
+	a, err := s.readable(ctx, u, id)
+	if err != nil {
+		return nil, err
+	}
+	gs, err := assembly.FindAgendas(ctx, s.pool, a.ID)
+	if err != nil {
+		return nil, wrap("find agendas", err)
+	}
+	return s.PaperLog(ctx, a, gs, limit)
+}
+
+// PaperDesk is what the paper-ballot entry desk shows: the assembly, its
+// agendas, the latest audit entries and the paper ballots so far.
+type PaperDesk struct {
+	A       *assembly.Assembly
+	Agendas []assembly.Agenda
+	Entries []PaperEntry
+	Count   int64
+}
+
+// Desk loads the paper-ballot desk of an assembly the host may manage,
+// with the latest limit audit entries.
+func (s *Service) Desk(ctx context.Context, u *account.User, id int64, limit int) (*PaperDesk, error) {
+	a, gs, _, err := s.paperRules(ctx, u, id)
+	if err != nil {
+		return nil, err
+	}
+	log, err := s.PaperLog(ctx, a, gs, limit)
+	if err != nil {
+		return nil, err
+	}
+	ch := map[string]int64{}
+	if _, err := countChannels(ctx, s.pool, a.ID, ch); err != nil {
+		return nil, wrap("count paper ballots", err)
+	}
+	return &PaperDesk{A: a, Agendas: gs, Entries: log, Count: ch[ChannelPaper]}, nil
+}
+
+// EnterPaperNumbers stores one paper ballot typed as agenda numbers
+// ("1 3 5"), in the order typed.
+func (s *Service) EnterPaperNumbers(ctx context.Context, u *account.User, id int64, typed string) error {
+	_, gs, _, err := s.paperRules(ctx, u, id)
+	if err != nil {
+		return err
+	}
+	refs, err := NumbersToRefs(typed, gs)
+	if err != nil {
+		return err
+	}
+	_, err = s.EnterPaper(ctx, u, id, [][]AgendaRef{refs})
+	return err
+}
+
+// CorrectPaperNumbers replaces a paper ballot's choices with agenda numbers
+// as typed ("1 3 5").
+func (s *Service) CorrectPaperNumbers(ctx context.Context, u *account.User, id int64, ballotID, typed string) error {
+	_, gs, _, err := s.paperRules(ctx, u, id)
+	if err != nil {
+		return err
+	}
+	refs, err := NumbersToRefs(typed, gs)
+	if err != nil {
+		return err
+	}
+	return s.CorrectPaper(ctx, u, id, ballotID, refs, false)
 }
 
 // NumbersToRefs turns typed agenda numbers ("1 3 5", "1,3,5") into agenda

@@ -25,22 +25,24 @@ func (s *Service) Open(ctx context.Context, u *account.User, id int64) (*StateRe
 		return nil, err
 	}
 	var st string
-	err = s.Env.Pool.QueryRow(ctx, `UPDATE assemblies SET state = 'open', opened_at = now(), updated_at = now()
+	err = s.pool.QueryRow(ctx, `UPDATE assemblies SET state = 'open', opened_at = now(), updated_at = now()
 		WHERE id = $1 AND state = 'published' RETURNING state`, a.ID).Scan(&st)
 	if errors.Is(err, pgx.ErrNoRows) {
-		a, err = assembly.FindAssembly(ctx, s.Env.Pool, a.ID)
+		a, err = assembly.FindAssembly(ctx, s.pool, a.ID)
 		if err != nil {
-			return nil, err
+			return nil, wrap("open: find assembly", err)
 		}
 		if a.State != assembly.StateOpen {
 			return nil, maeul.Errorf(maeul.ECONFLICT, "console.cannot_open")
 		}
 	} else if err != nil {
-		return nil, err
+		return nil, wrap("open", err)
 	}
 	s.forget(a.Slug)
 	s.OnChange(a.ID)
-	return &StateResult{State: assembly.StateOpen, Ballots: s.countBallots(ctx, a.ID)}, nil
+	// The vote is open whatever the count says: a failed count answers 0.
+	n, _ := countChannels(ctx, s.pool, a.ID, map[string]int64{})
+	return &StateResult{State: assembly.StateOpen, Ballots: n}, nil
 }
 
 // Close closes the vote and answers the final number of ballots. The
@@ -53,32 +55,9 @@ func (s *Service) Close(ctx context.Context, u *account.User, id int64) (*StateR
 	if err != nil {
 		return nil, err
 	}
-	tx, err := s.Env.Pool.Begin(ctx)
+	st, n, closed, err := s.close(ctx, a.ID)
 	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback(ctx)
-	var st string
-	err = tx.QueryRow(ctx, `UPDATE assemblies SET state = 'closed', closed_at = now(), updated_at = now()
-		WHERE id = $1 AND state = 'open' RETURNING state`, a.ID).Scan(&st)
-	closed := err == nil
-	if errors.Is(err, pgx.ErrNoRows) {
-		// Another close won (and we waited for it), or it was never open.
-		if err := tx.QueryRow(ctx, `SELECT state FROM assemblies WHERE id = $1`, a.ID).Scan(&st); err != nil {
-			return nil, err
-		}
-		if st != assembly.StateClosed && st != assembly.StateAnnounced {
-			return nil, maeul.Errorf(maeul.ECONFLICT, "console.cannot_close")
-		}
-	} else if err != nil {
-		return nil, err
-	}
-	var n int64
-	if err := tx.QueryRow(ctx, `SELECT count(*) FROM ballots WHERE assembly_id = $1`, a.ID).Scan(&n); err != nil {
-		return nil, err
-	}
-	if err := tx.Commit(ctx); err != nil {
-		return nil, err
+		return nil, wrap("close", err)
 	}
 	s.forget(a.Slug)
 	if closed {
@@ -87,8 +66,33 @@ func (s *Service) Close(ctx context.Context, u *account.User, id int64) (*StateR
 	return &StateResult{State: st, Ballots: n}, nil
 }
 
-func (s *Service) countBallots(ctx context.Context, id int64) int64 {
-	var n int64
-	s.Env.Pool.QueryRow(ctx, `SELECT count(*) FROM ballots WHERE assembly_id = $1`, id).Scan(&n)
-	return n
+// close sets the state and counts the ballots in one transaction; closed
+// is false when the assembly had been closed already.
+func (s *Service) close(ctx context.Context, id int64) (st string, n int64, closed bool, err error) {
+	tx, err := s.pool.Begin(ctx)
+	if err != nil {
+		return "", 0, false, err
+	}
+	defer tx.Rollback(ctx)
+	err = tx.QueryRow(ctx, `UPDATE assemblies SET state = 'closed', closed_at = now(), updated_at = now()
+		WHERE id = $1 AND state = 'open' RETURNING state`, id).Scan(&st)
+	closed = err == nil
+	if errors.Is(err, pgx.ErrNoRows) {
+		// Another close won (and we waited for it), or it was never open.
+		if err := tx.QueryRow(ctx, `SELECT state FROM assemblies WHERE id = $1`, id).Scan(&st); err != nil {
+			return "", 0, false, err
+		}
+		if st != assembly.StateClosed && st != assembly.StateAnnounced {
+			return "", 0, false, maeul.Errorf(maeul.ECONFLICT, "console.cannot_close")
+		}
+	} else if err != nil {
+		return "", 0, false, err
+	}
+	if n, err = countChannels(ctx, tx, id, map[string]int64{}); err != nil {
+		return "", 0, false, err
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return "", 0, false, err
+	}
+	return st, n, closed, nil
 }

@@ -2,6 +2,7 @@ package voting
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"time"
 
@@ -55,75 +56,62 @@ func Hidden(a *assembly.Assembly) bool {
 	return a.Sealed && (a.State == assembly.StateOpen || a.State == assembly.StatePublished || a.State == assembly.StateDraft)
 }
 
-// Count computes the tally of an assembly from the database. When the
-// assembly is sealed and not yet closed, per-agenda numbers are left out
-// here, at the source, so no caller can leak them.
+// Count computes the tally of an assembly from the database: the ballots
+// as CountBallots counts them, the codes issued, and every agenda in order
+// of its number. When the assembly is sealed and not yet closed,
+// per-agenda numbers are left out here, at the source, so no caller can
+// leak them.
 func Count(ctx context.Context, q assembly.Querier, a *assembly.Assembly) (*Tally, error) {
 	t := &Tally{AssemblyID: a.ID, Slug: a.Slug, District: a.District, Dong: a.Dong, Title: a.Title,
 		EndsAt: a.EndsAt, TieBreak: a.TieBreak, State: a.State, Sealed: Hidden(a), Method: a.Method, BudgetCap: a.BudgetCap,
-		Channels:       map[string]int64{ChannelOnsite: 0, ChannelOnline: 0, ChannelPaper: 0},
 		CodesByChannel: map[string]int64{ChannelOnsite: 0, ChannelOnline: 0}}
-	var err error
-	if t.Ballots, err = BallotsByChannel(ctx, q, a.ID, t.Channels); err != nil {
-		return nil, err
-	}
-	rows, err := q.Query(ctx, `SELECT channel, count(*) FROM codes WHERE assembly_id = $1 AND revoked_at IS NULL GROUP BY channel`, a.ID)
+	c, err := CountBallots(ctx, q, a)
 	if err != nil {
 		return nil, err
 	}
-	for rows.Next() {
-		var ch string
-		var n int64
-		if err := rows.Scan(&ch, &n); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		t.CodesByChannel[ch] = n
-		t.CodesIssued += n
+	t.Ballots, t.Channels = c.Ballots, c.Channels
+	if err := countCodes(ctx, q, a.ID, t); err != nil {
+		return nil, fmt.Errorf("voting: count codes: %w", err)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	rows, err = q.Query(ctx, `SELECT g.id, g.number, g.title, g.cost, count(c.ballot_id),
-			coalesce(sum(CASE WHEN $2 = 'ranked' THEN greatest($3::int - c.position + 1, 0) ELSE 1 END), 0)
-		FROM agendas g LEFT JOIN ballot_choices c ON c.assembly_id = g.assembly_id AND c.agenda_id = g.id
-		WHERE g.assembly_id = $1 GROUP BY g.id ORDER BY g.number`, a.ID, a.Method, a.MaxChoices)
+	rows, err := q.Query(ctx, `SELECT id, number, title, cost FROM agendas WHERE assembly_id = $1 ORDER BY number`, a.ID)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("voting: tally agendas: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var g AgendaTally
-		var id, votes, points int64
-		if err := rows.Scan(&id, &g.Number, &g.Title, &g.Cost, &votes, &points); err != nil {
-			return nil, err
+		var id int64
+		if err := rows.Scan(&id, &g.Number, &g.Title, &g.Cost); err != nil {
+			return nil, fmt.Errorf("voting: tally agendas: %w", err)
 		}
 		g.ID = strconv.FormatInt(id, 10)
 		if !t.Sealed {
-			g.Votes, g.Points = &votes, &points
+			n := c.Total(id)
+			g.Votes, g.Points = &n.Votes, &n.Points
 		}
 		t.Agendas = append(t.Agendas, g)
 	}
-	return t, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("voting: tally agendas: %w", err)
+	}
+	return t, nil
 }
 
-// BallotsByChannel adds each channel's number of ballots of an assembly to
-// into and returns the total.
-func BallotsByChannel(ctx context.Context, q assembly.Querier, assemblyID int64, into map[string]int64) (int64, error) {
-	rows, err := q.Query(ctx, `SELECT channel, count(*) FROM ballots WHERE assembly_id = $1 GROUP BY channel`, assemblyID)
+// countCodes counts the codes issued and not revoked, per channel.
+func countCodes(ctx context.Context, q assembly.Querier, assemblyID int64, t *Tally) error {
+	rows, err := q.Query(ctx, `SELECT channel, count(*) FROM codes WHERE assembly_id = $1 AND revoked_at IS NULL GROUP BY channel`, assemblyID)
 	if err != nil {
-		return 0, err
+		return err
 	}
 	defer rows.Close()
-	var total int64
 	for rows.Next() {
 		var ch string
 		var n int64
 		if err := rows.Scan(&ch, &n); err != nil {
-			return 0, err
+			return err
 		}
-		into[ch] += n
-		total += n
+		t.CodesByChannel[ch] = n
+		t.CodesIssued += n
 	}
-	return total, rows.Err()
+	return rows.Err()
 }

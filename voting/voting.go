@@ -1,80 +1,80 @@
 // Package voting owns one-time codes, QR cards, ballots (on phones, online
 // and on paper), opening and closing the vote, and the tally. It may import
 // assembly, never the reverse.
+//
+// The package has two halves. The domain half (Service, this file and
+// ballot.go, commit.go, receipt.go, codes.go, paper.go, state.go, stats.go,
+// count.go, tally.go) holds the rules and the SQL and knows nothing of
+// HTTP. The HTTP half (Handlers: routes.go, api*.go, pages*.go) parses
+// requests, checks roles, calls the Service and renders.
 package voting
 
 import (
 	"context"
-	"sync"
-	"time"
+	"errors"
+	"fmt"
+	"log/slog"
 
-	"github.com/gofiber/fiber/v2"
+	"github.com/jackc/pgx/v5/pgxpool"
 
+	"maeul"
 	"maeul/account"
 	"maeul/assembly"
-	"maeul/web"
 )
 
-// Service is the voting part of the service.
+// Metrics counts events for the metrics page (*web.Metrics is one).
+type Metrics interface {
+	Add(name, help string, n uint64)
+}
+
+// Service is the voting domain: codes, ballots, paper ballots, opening and
+// closing, counting.
 type Service struct {
-	Env        *web.Env
-	Assemblies *assembly.Service
+	pool    *pgxpool.Pool
+	baseURL string
+	log     *slog.Logger
+	metrics Metrics
+
 	// OnChange is called after every committed change of a tally (a ballot,
 	// a close). Set by the server to the live hub.
 	OnChange func(assemblyID int64)
-	// Guesses limits failed typed-code attempts per client.
-	Guesses *guessLimit
 
 	cache infoCache
 	queue commitQueue
-	cards cardJobs
 }
 
-// NewService returns the voting service.
-func NewService(env *web.Env, asm *assembly.Service) *Service {
-	return &Service{Env: env, Assemblies: asm, OnChange: func(int64) {},
-		Guesses: newGuessLimit(10, time.Minute)}
+// NewService returns the voting service on pool. baseURL is the public URL
+// the QR codes point to (no trailing slash). log and metrics may be nil.
+func NewService(pool *pgxpool.Pool, baseURL string, log *slog.Logger, metrics Metrics) *Service {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	if metrics == nil {
+		metrics = noMetrics{}
+	}
+	return &Service{pool: pool, baseURL: baseURL, log: log, metrics: metrics, OnChange: func(int64) {}}
 }
 
-// Routes mounts the ballot pages, the ballots API and the host's console.
-// One table, so every path of the package is greppable here.
-func Routes(app *fiber.App, s *Service, auth *account.Auth) {
-	// Residents.
-	app.Post("/api/v1/ballots", s.apiBallot)
-	app.Get("/v/:slug", s.ballotPage)
-	app.Post("/v/:slug/code", s.ballotCode)
-	app.Post("/v/:slug/confirm", s.ballotConfirm)
-	app.Post("/v/:slug/back", s.ballotBack)
-	app.Post("/v/:slug/ballot", s.ballotSubmit)
+type noMetrics struct{}
 
-	// Hosts: the API.
-	// auth.Require on each route, not on the group: a group's middleware
-	// would also run for other packages' public routes under the same
-	// prefix (the results and ballots.pb once announced).
-	api := app.Group("/api/v1/assemblies/:id")
-	api.Post("/open", auth.Require, s.apiOpen)
-	api.Post("/close", auth.Require, s.apiClose)
-	api.Get("/codes", auth.Require, s.apiCodeBatches)
-	api.Post("/codes", auth.Require, s.apiIssueCodes)
-	api.Post("/codes/revoke", auth.Require, s.apiRevoke)
-	api.Get("/paper", auth.Require, s.apiPaperLog)
-	api.Post("/paper", auth.Require, s.apiPaper)
-	api.Post("/paper/:ballot/correct", auth.Require, s.apiPaperCorrect)
-	api.Post("/paper/:ballot/void", auth.Require, s.apiPaperVoid)
+func (noMetrics) Add(string, string, uint64) {}
 
-	// Hosts: the assembly-day console.
-	host := app.Group("/host/assemblies/:id", auth.Require)
-	host.Get("/console", s.consolePage)
-	host.Post("/open", s.consoleOpen)
-	host.Post("/close", s.consoleClose)
-	host.Post("/codes", s.consoleIssue)
-	host.Post("/codes/revoke", s.consoleRevoke)
-	host.Get("/cards/:job", s.cardsPage)
-	host.Get("/cards/:job/status", s.cardsStatus)
-	host.Get("/paper", s.paperPage)
-	host.Post("/paper", s.paperEnter)
-	host.Post("/paper/:ballot/correct", s.paperCorrect)
-	host.Post("/paper/:ballot/void", s.paperVoid)
+// ballotsStored counts stored ballots on the metrics page.
+func (s *Service) ballotsStored(n int) {
+	s.metrics.Add("maeul_ballots_total", "Ballots stored.", uint64(n))
+}
+
+// wrap names the operation of a store error, so that a 500 in the log
+// says what failed. Errors meant for people (*maeul.Error) pass as they are.
+func wrap(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var e *maeul.Error
+	if errors.As(err, &e) {
+		return err
+	}
+	return fmt.Errorf("voting: %s: %w", op, err)
 }
 
 // IssuedCode is a code as shown once to the host: the QR URL and the typed form.
@@ -96,51 +96,33 @@ func DemoCodes(ctx context.Context, s *Service, a *assembly.Assembly, host *acco
 	return codes, err
 }
 
-// guessLimit refuses a client after too many failed code attempts. Only
-// failures cost: a crowded venue shares one address, and its residents'
-// valid codes must never be refused.
-type guessLimit struct {
-	lim     *web.Limiter
-	mu      sync.Mutex
-	blocked map[string]time.Time
+// managed loads an assembly the host may change: EFORBIDDEN otherwise.
+func (s *Service) managed(ctx context.Context, u *account.User, id int64) (*assembly.Assembly, error) {
+	a, err := assembly.FindAssembly(ctx, s.pool, id)
+	if err != nil {
+		return nil, wrap("find assembly", err)
+	}
+	if !u.CanManage(a.District, a.Dong) {
+		return nil, account.Forbid()
+	}
+	return a, nil
 }
 
-func newGuessLimit(n int, per time.Duration) *guessLimit {
-	return &guessLimit{lim: web.NewLimiter(n, per/time.Duration(n)), blocked: map[string]time.Time{}}
+// readable loads an assembly the host may read: EFORBIDDEN otherwise.
+func (s *Service) readable(ctx context.Context, u *account.User, id int64) (*assembly.Assembly, error) {
+	a, err := assembly.FindAssembly(ctx, s.pool, id)
+	if err != nil {
+		return nil, wrap("find assembly", err)
+	}
+	if !u.CanRead(a.District, a.Dong) {
+		return nil, account.Forbid()
+	}
+	return a, nil
 }
 
-// blockedFor returns the seconds a client must still wait, or 0.
-func (g *guessLimit) blockedFor(key string) int {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	until, ok := g.blocked[key]
-	if !ok {
-		return 0
-	}
-	d := time.Until(until)
-	if d <= 0 {
-		delete(g.blocked, key)
-		return 0
-	}
-	return int(d/time.Second) + 1
-}
-
-// fail records a failed attempt and returns the seconds to wait if the
-// client is now blocked.
-func (g *guessLimit) fail(key string) int {
-	ok, wait := g.lim.Allow(key)
-	if ok {
-		return 0
-	}
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	if len(g.blocked) > 100_000 {
-		for k, t := range g.blocked {
-			if time.Now().After(t) {
-				delete(g.blocked, k)
-			}
-		}
-	}
-	g.blocked[key] = time.Now().Add(time.Duration(wait) * time.Second)
-	return wait
+// isGuess reports whether err means the code itself was not recognised:
+// what a guesser sees, so it costs a token.
+func isGuess(err error) bool {
+	var e *maeul.Error
+	return errors.As(err, &e) && (e.Key == "code.unknown" || e.Key == "code.bad_symbol")
 }

@@ -151,7 +151,7 @@ func (k codeKey) column() string {
 
 // BallotURL is where a code's QR points.
 func (s *Service) BallotURL(slug, code string) string {
-	return s.Env.BaseURL + "/v/" + slug + "?code=" + code
+	return s.baseURL + "/v/" + slug + "?code=" + code
 }
 
 // IssueCodes creates n one-time codes of a channel for an assembly in one
@@ -184,7 +184,7 @@ func (s *Service) IssueCodes(ctx context.Context, u *account.User, assemblyID in
 			continue
 		}
 		if err != nil {
-			return nil, 0, nil, err
+			return nil, 0, nil, wrap("issue codes", err)
 		}
 		out := make([]IssuedCode, n)
 		for i, c := range codes {
@@ -196,7 +196,7 @@ func (s *Service) IssueCodes(ctx context.Context, u *account.User, assemblyID in
 }
 
 func (s *Service) insertCodes(ctx context.Context, assemblyID, userID int64, channel string, codes []plainCode) (int64, error) {
-	tx, err := s.Env.Pool.Begin(ctx)
+	tx, err := s.pool.Begin(ctx)
 	if err != nil {
 		return 0, err
 	}
@@ -224,17 +224,17 @@ func (s *Service) RevokeBatch(ctx context.Context, u *account.User, assemblyID, 
 		return 0, err
 	}
 	var exists bool
-	if err := s.Env.Pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM code_batches WHERE id = $1 AND assembly_id = $2)`,
+	if err := s.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM code_batches WHERE id = $1 AND assembly_id = $2)`,
 		batchID, a.ID).Scan(&exists); err != nil {
-		return 0, err
+		return 0, wrap("revoke batch", err)
 	}
 	if !exists {
 		return 0, maeul.FieldErrorf(maeul.ENOTFOUND, "batch", "code.no_batch")
 	}
-	tag, err := s.Env.Pool.Exec(ctx, `UPDATE codes SET revoked_at = now()
+	tag, err := s.pool.Exec(ctx, `UPDATE codes SET revoked_at = now()
 		WHERE assembly_id = $1 AND batch_id = $2 AND used_at IS NULL AND revoked_at IS NULL`, a.ID, batchID)
 	if err != nil {
-		return 0, err
+		return 0, wrap("revoke batch", err)
 	}
 	s.OnChange(a.ID)
 	return tag.RowsAffected(), nil
@@ -253,7 +253,7 @@ func (s *Service) RevokeCode(ctx context.Context, u *account.User, assemblyID in
 		return err
 	}
 	var used, revoked bool
-	err = s.Env.Pool.QueryRow(ctx, `WITH r AS (UPDATE codes SET revoked_at = coalesce(revoked_at, now())
+	err = s.pool.QueryRow(ctx, `WITH r AS (UPDATE codes SET revoked_at = coalesce(revoked_at, now())
 			WHERE assembly_id = $1 AND `+k.column()+` = $2 AND used_at IS NULL RETURNING 1)
 		SELECT used_at IS NOT NULL, revoked_at IS NOT NULL FROM codes WHERE assembly_id = $1 AND `+k.column()+` = $2`,
 		a.ID, k.hash).Scan(&used, &revoked)
@@ -261,7 +261,7 @@ func (s *Service) RevokeCode(ctx context.Context, u *account.User, assemblyID in
 		return maeul.FieldErrorf(maeul.ENOTFOUND, "code", "code.unknown")
 	}
 	if err != nil {
-		return err
+		return wrap("revoke code", err)
 	}
 	if used {
 		return maeul.FieldErrorf(maeul.ECONFLICT, "code", "code.revoke_used")
@@ -284,13 +284,13 @@ type CodeState struct {
 // window.
 func (s *Service) CheckCode(ctx context.Context, a *assembly.Assembly, k codeKey) (string, error) {
 	var st CodeState
-	err := s.Env.Pool.QueryRow(ctx, `SELECT channel, used_at IS NOT NULL, revoked_at IS NOT NULL
+	err := s.pool.QueryRow(ctx, `SELECT channel, used_at IS NOT NULL, revoked_at IS NOT NULL
 		FROM codes WHERE assembly_id = $1 AND `+k.column()+` = $2`, a.ID, k.hash).Scan(&st.Channel, &st.Used, &st.Revoked)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return "", maeul.FieldErrorf(maeul.ENOTFOUND, "code", "code.unknown")
 	}
 	if err != nil {
-		return "", err
+		return "", wrap("check code", err)
 	}
 	switch {
 	case st.Revoked:
@@ -302,6 +302,24 @@ func (s *Service) CheckCode(ctx context.Context, a *assembly.Assembly, k codeKey
 		return "", err
 	}
 	return st.Channel, nil
+}
+
+// LookUpCode parses a code as a resident typed or scanned it and checks it
+// without consuming it (CheckCode). A code that is not recognised is
+// counted as a failed attempt for the host's console. Returns the code's
+// canonical form and its channel.
+func (s *Service) LookUpCode(ctx context.Context, a *assembly.Assembly, code string) (plain, channel string, err error) {
+	k, err := ParseCode(code)
+	if err == nil {
+		channel, err = s.CheckCode(ctx, a, k)
+	}
+	if err != nil {
+		if isGuess(err) {
+			s.recordFailure(ctx, a.ID)
+		}
+		return "", "", err
+	}
+	return k.plain, channel, nil
 }
 
 // votingOpenFor returns ECONFLICT unless a ballot of that channel is
@@ -333,34 +351,10 @@ func inWindow(a *assembly.Assembly, now time.Time) bool {
 // recordFailure counts a failed code attempt for the host's console. No
 // code and no address is kept.
 func (s *Service) recordFailure(ctx context.Context, assemblyID int64) {
-	_, err := s.Env.Pool.Exec(ctx, `INSERT INTO code_failures (assembly_id, hour, count)
+	_, err := s.pool.Exec(ctx, `INSERT INTO code_failures (assembly_id, hour, count)
 		VALUES ($1, date_trunc('hour', now()), 1)
 		ON CONFLICT (assembly_id, hour) DO UPDATE SET count = code_failures.count + 1`, assemblyID)
 	if err != nil {
-		s.Env.Log.Warn("count a failed code attempt", "err", err)
+		s.log.Warn("count a failed code attempt", "err", err)
 	}
-}
-
-// managed loads an assembly the host may change: EFORBIDDEN otherwise.
-func (s *Service) managed(ctx context.Context, u *account.User, id int64) (*assembly.Assembly, error) {
-	a, err := assembly.FindAssembly(ctx, s.Env.Pool, id)
-	if err != nil {
-		return nil, err
-	}
-	if !u.CanManage(a.District, a.Dong) {
-		return nil, account.Forbid()
-	}
-	return a, nil
-}
-
-// readable loads an assembly the host may read: EFORBIDDEN otherwise.
-func (s *Service) readable(ctx context.Context, u *account.User, id int64) (*assembly.Assembly, error) {
-	a, err := assembly.FindAssembly(ctx, s.Env.Pool, id)
-	if err != nil {
-		return nil, err
-	}
-	if !u.CanRead(a.District, a.Dong) {
-		return nil, account.Forbid()
-	}
-	return a, nil
 }

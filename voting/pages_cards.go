@@ -56,20 +56,20 @@ func (j *cardJob) finished() bool {
 
 // startCards starts rendering the cards of freshly issued codes, encoding
 // the QR images on every core.
-func (s *Service) startCards(u *account.User, a *assembly.Assembly, channel string, codes []IssuedCode) *cardJob {
+func (h *Handlers) startCards(u *account.User, a *assembly.Assembly, channel string, codes []IssuedCode) *cardJob {
 	j := &cardJob{id: web.NewID(12), userID: u.ID, a: a, channel: channel, codes: codes,
 		qrs: make([]template.URL, len(codes)), created: time.Now(), ready: make(chan struct{})}
-	s.cards.mu.Lock()
-	if s.cards.m == nil {
-		s.cards.m = map[string]*cardJob{}
+	h.cards.mu.Lock()
+	if h.cards.m == nil {
+		h.cards.m = map[string]*cardJob{}
 	}
-	for id, old := range s.cards.m {
+	for id, old := range h.cards.m {
 		if time.Since(old.created) > cardJobTTL {
-			delete(s.cards.m, id)
+			delete(h.cards.m, id)
 		}
 	}
-	s.cards.m[j.id] = j
-	s.cards.mu.Unlock()
+	h.cards.m[j.id] = j
+	h.cards.mu.Unlock()
 	go func() {
 		defer close(j.ready)
 		var next atomic.Int64
@@ -86,7 +86,7 @@ func (s *Service) startCards(u *account.User, a *assembly.Assembly, channel stri
 					u, err := qrDataURL(codes[i].URL)
 					if err != nil {
 						j.failed.Store(true)
-						s.Env.Log.Error("render a QR card", "err", err)
+						h.env.Log.Error("render a QR card", "err", err)
 						return
 					}
 					j.qrs[i] = u
@@ -116,11 +116,11 @@ func qrDataURL(content string) (template.URL, error) {
 }
 
 // job returns the host's own card job, or ENOTFOUND (also once shown).
-func (s *Service) job(c *fiber.Ctx) (*cardJob, error) {
+func (h *Handlers) job(c *fiber.Ctx) (*cardJob, error) {
 	u := account.CurrentUser(c)
-	s.cards.mu.Lock()
-	j := s.cards.m[c.Params("job")]
-	s.cards.mu.Unlock()
+	h.cards.mu.Lock()
+	j := h.cards.m[c.Params("job")]
+	h.cards.mu.Unlock()
 	if j == nil || u == nil || j.userID != u.ID || j.a.IDString() != c.Params("id") || time.Since(j.created) > cardJobTTL {
 		return nil, maeul.Errorf(maeul.ENOTFOUND, "cards.gone")
 	}
@@ -146,8 +146,8 @@ type Card struct {
 	QR    template.URL
 }
 
-func (s *Service) cardsStatus(c *fiber.Ctx) error {
-	j, err := s.job(c)
+func (h *Handlers) cardsStatus(c *fiber.Ctx) error {
+	j, err := h.job(c)
 	if err != nil {
 		return err
 	}
@@ -156,23 +156,23 @@ func (s *Service) cardsStatus(c *fiber.Ctx) error {
 
 // cardsPage shows progress until the cards are ready, then the sheet,
 // once: the plain codes are dropped from memory as it is sent.
-func (s *Service) cardsPage(c *fiber.Ctx) error {
-	j, err := s.job(c)
+func (h *Handlers) cardsPage(c *fiber.Ctx) error {
+	j, err := h.job(c)
 	if err != nil {
 		return err
 	}
 	p := CardsPage{Page: assembly.Page(c, j.a, j.a.Dong+" "+j.a.Title), A: j.a, Done: j.done.Load(), Total: len(j.codes),
-		Channel: j.channel, Ballot: s.Env.BaseURL + "/v/" + j.a.Slug,
+		Channel: j.channel, Ballot: h.env.BaseURL + "/v/" + j.a.Slug,
 		JobURL: "/host/assemblies/" + j.a.IDString() + "/cards/" + j.id}
 	p.NoIndex = true
 	if !j.finished() {
-		return s.Env.Views.Render(c, "voting/cards_progress", p)
+		return h.env.Views.Render(c, "voting/cards_progress", p)
 	}
 	if j.failed.Load() {
 		p.Failed = true
-		s.dropJob(j)
+		h.dropJob(j)
 		c.Status(fiber.StatusInternalServerError)
-		return s.Env.Views.Render(c, "voting/cards_progress", p)
+		return h.env.Views.Render(c, "voting/cards_progress", p)
 	}
 	for i := 0; i < len(j.codes); i += CardsPerPage {
 		var sheet []Card
@@ -181,12 +181,12 @@ func (s *Service) cardsPage(c *fiber.Ctx) error {
 		}
 		p.Sheets = append(p.Sheets, sheet)
 	}
-	s.dropJob(j)
-	return s.Env.Views.Render(c, "voting/cards", p)
+	h.dropJob(j)
+	return h.env.Views.Render(c, "voting/cards", p)
 }
 
-func (s *Service) dropJob(j *cardJob) {
-	s.cards.mu.Lock()
-	delete(s.cards.m, j.id)
-	s.cards.mu.Unlock()
+func (h *Handlers) dropJob(j *cardJob) {
+	h.cards.mu.Lock()
+	delete(h.cards.m, j.id)
+	h.cards.mu.Unlock()
 }

@@ -73,7 +73,7 @@ func money(lang string, n int64) string { return web.Money(lang, n) }
 // Left is what the cap leaves after the chosen agendas.
 func (p BallotPage) Left() int64 { return p.A.BudgetCap - p.Total }
 
-func (s *Service) newBallotPage(c *fiber.Ctx, bi *ballotInfo, step string) BallotPage {
+func (h *Handlers) newBallotPage(c *fiber.Ctx, bi *ballotInfo, step string) BallotPage {
 	p := BallotPage{Page: assembly.Page(c, bi.a, bi.a.Dong+" "+bi.a.Title), Step: step, A: bi.a}
 	p.NoIndex = true
 	for _, g := range bi.agendas {
@@ -87,12 +87,12 @@ func (s *Service) newBallotPage(c *fiber.Ctx, bi *ballotInfo, step string) Ballo
 
 // stop renders a plain page that ends the way: a used code, an unknown
 // code, a vote that is not open, too many attempts.
-func (s *Service) stop(c *fiber.Ctx, bi *ballotInfo, err error) error {
+func (h *Handlers) stop(c *fiber.Ctx, bi *ballotInfo, err error) error {
 	e := web.Normalize(err)
 	if e.Code == maeul.EINTERNAL || e.Code == maeul.EUNAVAILABLE {
 		return err
 	}
-	p := s.newBallotPage(c, bi, stepStop)
+	p := h.newBallotPage(c, bi, stepStop)
 	p.Stop = web.Message(p.Lang, e)
 	switch e.Key {
 	case "code.used":
@@ -106,81 +106,67 @@ func (s *Service) stop(c *fiber.Ctx, bi *ballotInfo, err error) error {
 		c.Set("Retry-After", strconv.Itoa(e.RetryAfter))
 	}
 	c.Status(web.Status(e.Code))
-	return s.Env.Views.Render(c, "voting/ballot", p)
+	return h.env.Views.Render(c, "voting/ballot", p)
 }
 
 // ballotPage: with ?code= (a QR card) checks the code without consuming it
 // and shows the choices; without, asks for the typed code.
-func (s *Service) ballotPage(c *fiber.Ctx) error {
-	bi, err := s.info(c.UserContext(), c.Params("slug"))
+func (h *Handlers) ballotPage(c *fiber.Ctx) error {
+	bi, err := h.svc.info(c.UserContext(), c.Params("slug"))
 	if err != nil {
 		return err
 	}
 	code := c.Query("code")
 	if code == "" {
-		p := s.newBallotPage(c, bi, stepCode)
+		p := h.newBallotPage(c, bi, stepCode)
 		if err := votingOpenFor(bi.a, ChannelOnsite, time.Now()); err != nil {
-			return s.stop(c, bi, err)
+			return h.stop(c, bi, err)
 		}
-		return s.Env.Views.Render(c, "voting/ballot", p)
+		return h.env.Views.Render(c, "voting/ballot", p)
 	}
-	if err := s.guessCheck(c); err != nil {
-		return s.stop(c, bi, err)
+	if err := h.guessCheck(c); err != nil {
+		return h.stop(c, bi, err)
 	}
-	return s.showChoices(c, bi, code)
+	return h.showChoices(c, bi, code)
 }
 
-func (s *Service) showChoices(c *fiber.Ctx, bi *ballotInfo, code string) error {
-	k, err := ParseCode(code)
-	var ch string
-	if err == nil {
-		ch, err = s.CheckCode(c.UserContext(), bi.a, k)
-	}
+func (h *Handlers) showChoices(c *fiber.Ctx, bi *ballotInfo, code string) error {
+	_, ch, err := h.svc.LookUpCode(c.UserContext(), bi.a, code)
 	if err != nil {
-		if isGuess(err) {
-			s.recordFailure(c.UserContext(), bi.a.ID)
-			s.guessFailed(c, err)
-		}
-		return s.stop(c, bi, err)
+		h.guessFailed(c, err)
+		return h.stop(c, bi, err)
 	}
-	p := s.newBallotPage(c, bi, stepChoose)
+	p := h.newBallotPage(c, bi, stepChoose)
 	p.Code, p.Nonce, p.Channel = code, NewNonce(), ch
-	return s.Env.Views.Render(c, "voting/ballot", p)
+	return h.env.Views.Render(c, "voting/ballot", p)
 }
 
 // ballotCode takes a typed code (the venue QR leads here).
-func (s *Service) ballotCode(c *fiber.Ctx) error {
-	bi, err := s.info(c.UserContext(), c.Params("slug"))
+func (h *Handlers) ballotCode(c *fiber.Ctx) error {
+	bi, err := h.svc.info(c.UserContext(), c.Params("slug"))
 	if err != nil {
 		return err
 	}
-	if err := s.guessCheck(c); err != nil {
-		return s.stop(c, bi, err)
+	if err := h.guessCheck(c); err != nil {
+		return h.stop(c, bi, err)
 	}
 	typed := c.FormValue("code")
-	k, err := ParseCode(typed)
-	var ch string
-	if err == nil {
-		ch, err = s.CheckCode(c.UserContext(), bi.a, k)
-	}
+	plain, ch, err := h.svc.LookUpCode(c.UserContext(), bi.a, typed)
 	if err != nil {
-		if isGuess(err) {
-			s.recordFailure(c.UserContext(), bi.a.ID)
-			s.guessFailed(c, err)
-		}
+		h.guessFailed(c, err)
 		e := web.Normalize(err)
 		if e.Code == maeul.EINVALID || e.Key == "code.unknown" {
 			// Let the resident type it again, with the message next to the field.
-			p := s.newBallotPage(c, bi, stepCode)
+			p := h.newBallotPage(c, bi, stepCode)
 			p.Typed, p.Error = typed, web.Message(p.Lang, e)
 			c.Status(web.Status(e.Code))
-			return s.Env.Views.Render(c, "voting/ballot", p)
+			return h.env.Views.Render(c, "voting/ballot", p)
 		}
-		return s.stop(c, bi, err)
+		return h.stop(c, bi, err)
 	}
-	p := s.newBallotPage(c, bi, stepChoose)
-	p.Code, p.Nonce, p.Channel = k.plain, NewNonce(), ch
-	return s.Env.Views.Render(c, "voting/ballot", p)
+	p := h.newBallotPage(c, bi, stepChoose)
+	p.Code, p.Nonce, p.Channel = plain, NewNonce(), ch
+	return h.env.Views.Render(c, "voting/ballot", p)
 }
 
 // formChoices reads the choices of the choose step: checkboxes named
@@ -247,8 +233,8 @@ func (p *BallotPage) fill(choices []AgendaRef) {
 }
 
 // ballotConfirm checks the choices and asks the resident to confirm them.
-func (s *Service) ballotConfirm(c *fiber.Ctx) error {
-	bi, err := s.info(c.UserContext(), c.Params("slug"))
+func (h *Handlers) ballotConfirm(c *fiber.Ctx) error {
+	bi, err := h.svc.info(c.UserContext(), c.Params("slug"))
 	if err != nil {
 		return err
 	}
@@ -257,7 +243,7 @@ func (s *Service) ballotConfirm(c *fiber.Ctx) error {
 	if err == nil {
 		_, err = bi.rules.Check(choices)
 	}
-	p := s.newBallotPage(c, bi, stepConfirm)
+	p := h.newBallotPage(c, bi, stepConfirm)
 	p.Code, p.Nonce = code, nonce
 	p.fill(choices)
 	if err != nil {
@@ -268,58 +254,58 @@ func (s *Service) ballotConfirm(c *fiber.Ctx) error {
 		p.Step, p.Error = stepChoose, web.Message(p.Lang, e)
 		c.Status(web.Status(e.Code))
 	}
-	return s.Env.Views.Render(c, "voting/ballot", p)
+	return h.env.Views.Render(c, "voting/ballot", p)
 }
 
 // ballotBack returns to the choices, as they were.
-func (s *Service) ballotBack(c *fiber.Ctx) error {
-	bi, err := s.info(c.UserContext(), c.Params("slug"))
+func (h *Handlers) ballotBack(c *fiber.Ctx) error {
+	bi, err := h.svc.info(c.UserContext(), c.Params("slug"))
 	if err != nil {
 		return err
 	}
 	choices, _ := formChoices(c, bi, true)
-	p := s.newBallotPage(c, bi, stepChoose)
+	p := h.newBallotPage(c, bi, stepChoose)
 	p.Code, p.Nonce = c.FormValue("code"), c.FormValue("nonce")
 	p.fill(choices)
-	return s.Env.Views.Render(c, "voting/ballot", p)
+	return h.env.Views.Render(c, "voting/ballot", p)
 }
 
 // ballotSubmit casts the ballot. A resubmitted form carries the same nonce
 // and so shows the same receipt.
-func (s *Service) ballotSubmit(c *fiber.Ctx) error {
-	bi, err := s.info(c.UserContext(), c.Params("slug"))
+func (h *Handlers) ballotSubmit(c *fiber.Ctx) error {
+	bi, err := h.svc.info(c.UserContext(), c.Params("slug"))
 	if err != nil {
 		return err
 	}
-	if err := s.guessCheck(c); err != nil {
-		return s.stop(c, bi, err)
+	if err := h.guessCheck(c); err != nil {
+		return h.stop(c, bi, err)
 	}
 	choices, _ := formChoices(c, bi, true)
-	receipt, err := s.Submit(c.UserContext(), Submission{Slug: bi.a.Slug, Code: c.FormValue("code"),
+	receipt, err := h.svc.Submit(c.UserContext(), Submission{Slug: bi.a.Slug, Code: c.FormValue("code"),
 		Nonce: c.FormValue("nonce"), Choices: choices})
 	if err != nil {
-		s.guessFailed(c, err)
+		h.guessFailed(c, err)
 		var e *maeul.Error
 		if errors.As(err, &e) && e.Key == "ballot.changed" {
 			// Back, other choices, cast again: the first ballot stands.
 			// Say so plainly, with the first receipt (only the holder of
 			// the code and this form's nonce could open it).
-			p := s.newBallotPage(c, bi, stepStop)
+			p := h.newBallotPage(c, bi, stepStop)
 			p.Stop, p.Receipt = web.Message(p.Lang, e), receipt
 			c.Status(web.Status(e.Code))
-			return s.Env.Views.Render(c, "voting/ballot", p)
+			return h.env.Views.Render(c, "voting/ballot", p)
 		}
 		if errors.As(err, &e) && e.Code == maeul.EINVALID && e.Field == "choices" {
-			p := s.newBallotPage(c, bi, stepChoose)
+			p := h.newBallotPage(c, bi, stepChoose)
 			p.Code, p.Nonce = c.FormValue("code"), c.FormValue("nonce")
 			p.fill(choices)
 			p.Error = web.Message(p.Lang, e)
 			c.Status(web.Status(e.Code))
-			return s.Env.Views.Render(c, "voting/ballot", p)
+			return h.env.Views.Render(c, "voting/ballot", p)
 		}
-		return s.stop(c, bi, err)
+		return h.stop(c, bi, err)
 	}
-	p := s.newBallotPage(c, bi, stepReceipt)
+	p := h.newBallotPage(c, bi, stepReceipt)
 	p.Receipt = receipt
-	return s.Env.Views.Render(c, "voting/ballot", p)
+	return h.env.Views.Render(c, "voting/ballot", p)
 }

@@ -1,0 +1,69 @@
+package voting
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"maeul/account"
+	"maeul/web"
+)
+
+func (h *Handlers) apiPaper(c *fiber.Ctx) error {
+	id, err := assemblyID(c)
+	if err != nil {
+		return err
+	}
+	var req struct {
+		Ballots [][]AgendaRef `json:"ballots"`
+	}
+	if err := web.DecodeJSON(c, &req); err != nil {
+		return err
+	}
+	ids, err := h.svc.EnterPaper(c.UserContext(), account.CurrentUser(c), id, req.Ballots)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"created": len(ids), "ballots": ids})
+}
+
+func (h *Handlers) apiPaperLog(c *fiber.Ctx) error {
+	id, err := assemblyID(c)
+	if err != nil {
+		return err
+	}
+	log, err := h.svc.PaperEntries(c.UserContext(), account.CurrentUser(c), id, 1000)
+	if err != nil {
+		return err
+	}
+	if log == nil {
+		log = []PaperEntry{}
+	}
+	return c.JSON(fiber.Map{"entries": log})
+}
+
+func (h *Handlers) apiPaperCorrect(c *fiber.Ctx) error {
+	id, err := assemblyID(c)
+	if err != nil {
+		return err
+	}
+	var req struct {
+		Choices []AgendaRef `json:"choices"`
+	}
+	if err := web.DecodeJSON(c, &req); err != nil {
+		return err
+	}
+	if err := h.svc.CorrectPaper(c.UserContext(), account.CurrentUser(c), id, c.Params("ballot"), req.Choices, false); err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"ballot": c.Params("ballot"), "action": "correct"})
+}
+
+func (h *Handlers) apiPaperVoid(c *fiber.Ctx) error {
+	id, err := assemblyID(c)
+	if err != nil {
+		return err
+	}
+	if err := h.svc.CorrectPaper(c.UserContext(), account.CurrentUser(c), id, c.Params("ballot"), nil, true); err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"ballot": c.Params("ballot"), "action": "void"})
+}

@@ -1,0 +1,300 @@
+package voting
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"errors"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"maeul"
+	"maeul/assembly"
+	"maeul/database"
+)
+
+// The one statement that consumes a code and stores its ballot. A used,
+// revoked or unknown code (or an online code outside the window) updates
+// no row, so nothing is inserted and the statement answers 0. The trigger
+// on ballots refuses the insert unless the assembly is open.
+func consumeSQL(col string) string {
+	return `WITH u AS (
+	UPDATE codes SET used_at = now(), nonce_hash = $3, receipt_box = $4
+	WHERE assembly_id = $1 AND ` + col + ` = $2 AND used_at IS NULL AND revoked_at IS NULL
+	  AND (channel = 'onsite' OR EXISTS (SELECT 1 FROM assemblies a WHERE a.id = $1
+	       AND (a.online_from IS NULL OR now() >= a.online_from) AND (a.online_until IS NULL OR now() < a.online_until)))
+	RETURNING channel
+), b AS (
+	INSERT INTO ballots (assembly_id, channel, receipt) SELECT $1, channel, $5 FROM u RETURNING id
+), c AS (
+	INSERT INTO ballot_choices (assembly_id, ballot_id, agenda_id, position)
+	SELECT $1, b.id, x.agenda, x.pos::int FROM b, unnest($6::bigint[]) WITH ORDINALITY AS x(agenda, pos)
+	RETURNING 1
+)
+SELECT count(*)::int FROM b`
+}
+
+var consumeBy = map[string]string{"qr_hash": consumeSQL("qr_hash"), "short_hash": consumeSQL("short_hash")}
+
+// ballotJob is one ballot waiting for a commit.
+type ballotJob struct {
+	assemblyID int64
+	col        string
+	hash       []byte
+	nonceHash  []byte
+	box        []byte
+	receipt    string
+	agendas    []int64
+
+	inserted bool
+	err      error
+	done     chan struct{}
+}
+
+// Group commit: ballots that arrive while a commit is in flight are sent
+// together, as one pipelined batch in one transaction, so a crowd of phones
+// costs one WAL flush per batch rather than one per ballot. Nothing is
+// acknowledged before its batch committed. A batch that fails (a close
+// raced it, a stale agenda) is retried one ballot per transaction, so one
+// bad ballot never costs another its vote.
+//
+// Up to eight committers, each on its own connection: with few phones they
+// commit one ballot each, as fast as separate transactions would (the WAL
+// flushes of concurrent commits overlap); with many phones every
+// committer's batch grows, so the commits per ballot fall. Measured with
+// 2, 4 and 8 committers: docs/bench-ballots.md.
+const (
+	commitWorkers = 8
+	maxBatch      = 128
+)
+
+// commitQueue holds ballots waiting for a committer. There are no
+// background goroutines: a request that finds a free committer slot
+// becomes the committer itself (no hand-off when the venue is quiet); when
+// its own ballot is done and others still wait, it hands the slot to a new
+// goroutine so that its resident gets the answer at once.
+type commitQueue struct {
+	mu      sync.Mutex
+	pending []*ballotJob
+	active  int
+}
+
+func (s *Service) commit(j *ballotJob) {
+	q := &s.queue
+	q.mu.Lock()
+	q.pending = append(q.pending, j)
+	if q.active < commitWorkers {
+		q.active++
+		q.mu.Unlock()
+		s.lead(j)
+	} else {
+		q.mu.Unlock()
+	}
+	<-j.done
+}
+
+// lead commits batches from the queue until it is empty, or until its own
+// ballot (own, nil for a hand-off) is done while others still wait.
+func (s *Service) lead(own *ballotJob) {
+	q := &s.queue
+	for {
+		q.mu.Lock()
+		if len(q.pending) == 0 {
+			q.active--
+			q.mu.Unlock()
+			return
+		}
+		if own != nil && isDone(own) {
+			q.mu.Unlock()
+			go s.lead(nil)
+			return
+		}
+		n := min(len(q.pending), maxBatch)
+		batch := make([]*ballotJob, n)
+		copy(batch, q.pending)
+		q.pending = append(q.pending[:0], q.pending[n:]...)
+		q.mu.Unlock()
+		s.runBatch(batch)
+	}
+}
+
+func isDone(j *ballotJob) bool {
+	select {
+	case <-j.done:
+		return true
+	default:
+		return false
+	}
+}
+
+func (s *Service) runBatch(batch []*ballotJob) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	err := s.execBatch(ctx, batch)
+	if err == nil {
+		for _, j := range batch {
+			close(j.done)
+		}
+		return
+	}
+	if len(batch) == 1 || database.IsUnavailable(err) {
+		for _, j := range batch {
+			j.inserted, j.err = false, mapBallotErr(err)
+			close(j.done)
+		}
+		return
+	}
+	for _, j := range batch {
+		if err := s.execBatch(ctx, []*ballotJob{j}); err != nil {
+			j.inserted, j.err = false, mapBallotErr(err)
+		}
+		close(j.done)
+	}
+}
+
+// execBatch stores a batch of ballots in one transaction: one statement
+// per code form, each consuming every code of the batch and inserting their
+// ballots (multi-row, so PostgreSQL plans and commits once per batch, not
+// once per ballot). PostgreSQL runs everything up to the pipeline's Sync as
+// one implicit transaction, committed at the Sync, so Close returning nil
+// means every ballot marked inserted has committed. A single ballot takes
+// the one-ballot statement.
+func (s *Service) execBatch(ctx context.Context, batch []*ballotJob) error {
+	if len(batch) == 1 {
+		j := batch[0]
+		var n int
+		err := s.pool.QueryRow(ctx, consumeBy[j.col], j.assemblyID, j.hash, j.nonceHash, j.box, j.receipt, j.agendas).Scan(&n)
+		j.inserted = err == nil && n == 1
+		return err
+	}
+	// A fixed order keeps two batches that share a code from deadlocking
+	// (and if they do, the batch is retried one ballot at a time).
+	sort.Slice(batch, func(a, b int) bool { return bytes.Compare(batch[a].hash, batch[b].hash) < 0 })
+	b := &pgx.Batch{}
+	var groups [][]*ballotJob
+	for _, col := range []string{"qr_hash", "short_hash"} {
+		var g []*ballotJob
+		var aids []int64
+		var hashes, nhs, boxes [][]byte
+		var receipts []string
+		var cOrd, cPos []int32
+		var cAgenda []int64
+		for _, j := range batch {
+			if j.col != col {
+				continue
+			}
+			g = append(g, j)
+			ord := int32(len(g))
+			aids = append(aids, j.assemblyID)
+			hashes, nhs, boxes = append(hashes, j.hash), append(nhs, j.nonceHash), append(boxes, j.box)
+			receipts = append(receipts, j.receipt)
+			for p, a := range j.agendas {
+				cOrd, cAgenda, cPos = append(cOrd, ord), append(cAgenda, a), append(cPos, int32(p+1))
+			}
+		}
+		if len(g) == 0 {
+			continue
+		}
+		groups = append(groups, g)
+		b.Queue(consumeManyBy[col], aids, hashes, nhs, boxes, receipts, cOrd, cAgenda, cPos)
+	}
+	br := s.pool.SendBatch(ctx, b)
+	var first error
+	for _, g := range groups {
+		rows, err := br.Query()
+		if err == nil {
+			for rows.Next() {
+				var ord int32
+				if err := rows.Scan(&ord); err != nil {
+					break
+				}
+				if ord >= 1 && int(ord) <= len(g) {
+					g[ord-1].inserted = true
+				}
+			}
+			rows.Close()
+			err = rows.Err()
+		}
+		if err != nil {
+			first = err
+			break
+		}
+	}
+	if err := br.Close(); err != nil && first == nil {
+		first = err
+	}
+	if first != nil {
+		for _, j := range batch {
+			j.inserted = false
+		}
+	}
+	return first
+}
+
+// consumeManySQL is consumeSQL for many ballots at once. Inputs are
+// parallel arrays; choices are flattened as (ballot ordinal, agenda,
+// position). If the same code appears twice, the UPDATE consumes it once
+// and only that ordinal returns.
+func consumeManySQL(col string) string {
+	return `WITH i AS (
+	SELECT * FROM unnest($1::bigint[], $2::bytea[], $3::bytea[], $4::bytea[], $5::text[]) WITH ORDINALITY AS i(aid, hash, nh, box, receipt, ord)
+), u AS (
+	UPDATE codes c SET used_at = now(), nonce_hash = i.nh, receipt_box = i.box
+	FROM i
+	WHERE c.assembly_id = i.aid AND c.` + col + ` = i.hash AND c.used_at IS NULL AND c.revoked_at IS NULL
+	  AND (c.channel = 'onsite' OR EXISTS (SELECT 1 FROM assemblies a WHERE a.id = i.aid
+	       AND (a.online_from IS NULL OR now() >= a.online_from) AND (a.online_until IS NULL OR now() < a.online_until)))
+	RETURNING i.ord, i.aid, c.channel, i.receipt
+), b AS (
+	INSERT INTO ballots (assembly_id, channel, receipt) SELECT aid, channel, receipt FROM u RETURNING id, assembly_id, receipt
+), x AS (
+	INSERT INTO ballot_choices (assembly_id, ballot_id, agenda_id, position)
+	SELECT b.assembly_id, b.id, ch.agenda, ch.pos
+	FROM unnest($6::int[], $7::bigint[], $8::int[]) AS ch(ord, agenda, pos)
+	JOIN u ON u.ord = ch.ord JOIN b ON b.receipt = u.receipt
+	RETURNING 1
+)
+SELECT ord::int FROM u`
+}
+
+var consumeManyBy = map[string]string{"qr_hash": consumeManySQL("qr_hash"), "short_hash": consumeManySQL("short_hash")}
+
+// mapBallotErr turns the database's refusals into errors people can read.
+func mapBallotErr(err error) error {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		switch {
+		case pe.Code == "P0001" && pe.Hint == "maeul:not_open":
+			return maeul.Errorf(maeul.ECONFLICT, "ballot.not_open")
+		case pe.Code == "23503":
+			return maeul.FieldErrorf(maeul.EINVALID, "choices", "ballot.unknown_agenda")
+		}
+	}
+	return err
+}
+
+// ConsumeOne is the consume-and-insert statement of Submit run alone, one
+// ballot per commit, without the group commit or HTTP: the baseline that
+// cmd/maeul-bench compares the service with. inserted is false when the
+// code was not consumed (used, revoked, unknown).
+func ConsumeOne(ctx context.Context, q assembly.Querier, assemblyID int64, code, nonce string, agendas []int64) (receipt string, inserted bool, err error) {
+	k, err := ParseCode(code)
+	if err != nil {
+		return "", false, err
+	}
+	nh := sha256.Sum256([]byte(nonce))
+	receipt = newReceipt()
+	box, err := sealReceipt(k.plain, nonce, receipt, canonChoices(assembly.MethodRanked, agendas))
+	if err != nil {
+		return "", false, wrap("seal receipt", err)
+	}
+	var n int
+	if err := q.QueryRow(ctx, consumeBy[k.column()], assemblyID, k.hash, nh[:], box, receipt, agendas).Scan(&n); err != nil {
+		return "", false, wrap("consume code", mapBallotErr(err))
+	}
+	return receipt, n == 1, nil
+}

@@ -1,0 +1,149 @@
+package voting
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"maeul"
+	"maeul/account"
+	"maeul/assembly"
+	"maeul/i18n"
+	"maeul/web"
+)
+
+// ConsolePage is the host's assembly-day console.
+type ConsolePage struct {
+	web.Page
+	A         *assembly.Assembly
+	Stats     *Stats
+	CanManage bool
+	Flash     string
+	Error     string
+	Ballot    string
+	MaxCodes  int
+}
+
+// flashes are the only messages a redirect may ask the console to show.
+var flashes = map[string]string{
+	"opened": "console.flash_opened", "closed": "console.flash_closed", "revoked": "console.flash_revoked",
+}
+
+func (h *Handlers) renderConsole(c *fiber.Ctx, a *assembly.Assembly, errMsg string) error {
+	u := account.CurrentUser(c)
+	st, err := h.svc.Stats(c.UserContext(), a)
+	if err != nil {
+		return err
+	}
+	p := ConsolePage{Page: assembly.Page(c, a, i18n.T(web.Lang(c), "console.title")+" · "+a.Dong), A: a, Stats: st,
+		CanManage: u.CanManage(a.District, a.Dong), Error: errMsg, Ballot: h.env.BaseURL + "/v/" + a.Slug, MaxCodes: MaxCodes}
+	p.NoIndex, p.Wide = true, true
+	if k, ok := flashes[c.Query("done")]; ok {
+		p.Flash = i18n.T(p.Lang, k, c.QueryInt("n"))
+	}
+	return h.env.Views.Render(c, "voting/console", p)
+}
+
+func (h *Handlers) consolePage(c *fiber.Ctx) error {
+	id, err := assemblyID(c)
+	if err != nil {
+		return err
+	}
+	a, err := h.svc.readable(c.UserContext(), account.CurrentUser(c), id)
+	if err != nil {
+		return err
+	}
+	return h.renderConsole(c, a, "")
+}
+
+func consoleURL(id int64, done string, n int64) string {
+	u := "/host/assemblies/" + strconv.FormatInt(id, 10) + "/console"
+	if done != "" {
+		u += "?done=" + done + "&n=" + strconv.FormatInt(n, 10)
+	}
+	return u
+}
+
+// consoleFail shows the console again with the message of a refused action.
+func (h *Handlers) consoleFail(c *fiber.Ctx, id int64, err error) error {
+	e := web.Normalize(err)
+	if e.Code == maeul.EINTERNAL || e.Code == maeul.EUNAVAILABLE || e.Code == maeul.EFORBIDDEN || e.Code == maeul.ENOTFOUND && e.Key == "assembly.not_found" {
+		return err
+	}
+	a, ferr := h.svc.readable(c.UserContext(), account.CurrentUser(c), id)
+	if ferr != nil {
+		return ferr
+	}
+	c.Status(web.Status(e.Code))
+	return h.renderConsole(c, a, web.Message(web.Lang(c), e))
+}
+
+func (h *Handlers) consoleOpen(c *fiber.Ctx) error {
+	id, err := assemblyID(c)
+	if err != nil {
+		return err
+	}
+	if _, err := h.svc.Open(c.UserContext(), account.CurrentUser(c), id); err != nil {
+		return h.consoleFail(c, id, err)
+	}
+	return c.Redirect(consoleURL(id, "opened", 0), fiber.StatusSeeOther)
+}
+
+func (h *Handlers) consoleClose(c *fiber.Ctx) error {
+	id, err := assemblyID(c)
+	if err != nil {
+		return err
+	}
+	if c.FormValue("confirm") == "" {
+		return h.consoleFail(c, id, maeul.FieldErrorf(maeul.EINVALID, "confirm", "console.confirm_close"))
+	}
+	r, err := h.svc.Close(c.UserContext(), account.CurrentUser(c), id)
+	if err != nil {
+		return h.consoleFail(c, id, err)
+	}
+	return c.Redirect(consoleURL(id, "closed", r.Ballots), fiber.StatusSeeOther)
+}
+
+// consoleIssue issues codes and starts rendering their cards.
+func (h *Handlers) consoleIssue(c *fiber.Ctx) error {
+	id, err := assemblyID(c)
+	if err != nil {
+		return err
+	}
+	n, _ := strconv.Atoi(strings.TrimSpace(c.FormValue("count")))
+	u := account.CurrentUser(c)
+	a, _, codes, err := h.svc.IssueCodes(c.UserContext(), u, id, n, c.FormValue("channel"))
+	if err != nil {
+		return h.consoleFail(c, id, err)
+	}
+	j := h.startCards(u, a, c.FormValue("channel"), codes)
+	return c.Redirect("/host/assemblies/"+a.IDString()+"/cards/"+j.id, fiber.StatusSeeOther)
+}
+
+func (h *Handlers) consoleRevoke(c *fiber.Ctx) error {
+	id, err := assemblyID(c)
+	if err != nil {
+		return err
+	}
+	u := account.CurrentUser(c)
+	if b := c.FormValue("batch"); b != "" {
+		bid := web.ParseID(b)
+		if bid == 0 {
+			return h.consoleFail(c, id, maeul.Errorf(maeul.ENOTFOUND, "code.no_batch"))
+		}
+		n, err := h.svc.RevokeBatch(c.UserContext(), u, id, bid)
+		if err != nil {
+			return h.consoleFail(c, id, err)
+		}
+		return c.Redirect(consoleURL(id, "revoked", n), fiber.StatusSeeOther)
+	}
+	code := c.FormValue("code")
+	if strings.TrimSpace(code) == "" {
+		return h.consoleFail(c, id, maeul.FieldErrorf(maeul.EINVALID, "code", "code.revoke_what"))
+	}
+	if err := h.svc.RevokeCode(c.UserContext(), u, id, code); err != nil {
+		return h.consoleFail(c, id, err)
+	}
+	return c.Redirect(consoleURL(id, "revoked", 1), fiber.StatusSeeOther)
+}

@@ -1,0 +1,86 @@
+package voting
+
+import (
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/rand"
+	"crypto/sha256"
+	"errors"
+	"sort"
+	"strconv"
+	"strings"
+
+	"maeul/assembly"
+)
+
+// NewNonce returns a fresh random nonce for a ballot form.
+func NewNonce() string { return randomShort(20) }
+
+// newReceipt is the resident's tracker: random, unrelated to the code.
+func newReceipt() string { return GroupShort(randomShort(12)) }
+
+func receiptKey(code, nonce string) []byte {
+	h := sha256.New()
+	h.Write([]byte("maeul receipt v1"))
+	h.Write([]byte(code))
+	h.Write([]byte{0})
+	h.Write([]byte(nonce))
+	return h.Sum(nil)
+}
+
+// canonChoices writes a ballot's choices so that the same ballot always
+// reads the same: in order for a ranked ballot, sorted otherwise (the order
+// of ticks does not matter).
+func canonChoices(method string, ids []int64) string {
+	c := append([]int64(nil), ids...)
+	if method != assembly.MethodRanked {
+		sort.Slice(c, func(a, b int) bool { return c[a] < c[b] })
+	}
+	parts := make([]string, len(c))
+	for i, id := range c {
+		parts[i] = strconv.FormatInt(id, 10)
+	}
+	return strings.Join(parts, ",")
+}
+
+// sealReceipt encrypts the receipt and the canonical choices so that only
+// the holder of the code and the nonce can read them back: a retry after a
+// dropped connection gets the same receipt, and a retry with other choices
+// is told that the first ballot stands. The database sees only ciphertext,
+// so it still links no ballot to a code. The plaintext is the receipt, a
+// newline and the choices (boxes written before had the receipt alone).
+func sealReceipt(code, nonce, receipt, choices string) ([]byte, error) {
+	blk, err := aes.NewCipher(receiptKey(code, nonce))
+	if err != nil {
+		return nil, err
+	}
+	g, err := cipher.NewGCM(blk)
+	if err != nil {
+		return nil, err
+	}
+	iv := make([]byte, g.NonceSize())
+	rand.Read(iv)
+	return g.Seal(iv, iv, []byte(receipt+"\n"+choices), nil), nil
+}
+
+// openReceipt reads a box back: the receipt and the canonical choices (""
+// for a box that holds the receipt alone).
+func openReceipt(code, nonce string, box []byte) (receipt, choices string, err error) {
+	blk, err := aes.NewCipher(receiptKey(code, nonce))
+	if err != nil {
+		return "", "", err
+	}
+	g, err := cipher.NewGCM(blk)
+	if err != nil {
+		return "", "", err
+	}
+	if len(box) < g.NonceSize() {
+		return "", "", errors.New("receipt box too short")
+	}
+	b, err := g.Open(nil, box[:g.NonceSize()], box[g.NonceSize():], nil)
+	if err != nil {
+		return "", "", err
+	}
+	receipt, choices, _ = strings.Cut(string(b), "\n")
+	return receipt, choices, nil
+}

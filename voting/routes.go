@@ -1,0 +1,70 @@
+package voting
+
+import (
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"maeul/account"
+	"maeul/web"
+)
+
+// Handlers is the HTTP half of voting: the ballot pages, the ballots API,
+// the host's console, cards and paper desk. It parses, checks the role,
+// calls the Service and renders.
+type Handlers struct {
+	env  *web.Env
+	svc  *Service
+	auth *account.Auth
+	// guesses limits failed typed-code attempts per client.
+	guesses *guessLimit
+	cards   cardJobs
+}
+
+// NewHandlers returns the HTTP half on svc.
+func NewHandlers(env *web.Env, svc *Service, auth *account.Auth) *Handlers {
+	return &Handlers{env: env, svc: svc, auth: auth, guesses: newGuessLimit(10, time.Minute)}
+}
+
+// Routes mounts the ballot pages, the ballots API and the host's console:
+// the package's only route table, so every path of it is greppable here.
+func (h *Handlers) Routes(app fiber.Router) {
+	auth := h.auth.Require
+
+	// Residents.
+	app.Post("/api/v1/ballots", h.apiBallot)
+	app.Get("/v/:slug", h.ballotPage)
+	app.Post("/v/:slug/code", h.ballotCode)
+	app.Post("/v/:slug/confirm", h.ballotConfirm)
+	app.Post("/v/:slug/back", h.ballotBack)
+	app.Post("/v/:slug/ballot", h.ballotSubmit)
+
+	// Hosts: the API.
+	// auth on each route, not on the group: a group's middleware would
+	// also run for other packages' public routes under the same prefix
+	// (the results and ballots.pb once announced).
+	api := app.Group("/api/v1/assemblies/:id")
+	api.Post("/open", auth, h.apiOpen)
+	api.Post("/close", auth, h.apiClose)
+	api.Get("/codes", auth, h.apiCodeBatches)
+	api.Post("/codes", auth, h.apiIssueCodes)
+	api.Post("/codes/revoke", auth, h.apiRevoke)
+	api.Get("/paper", auth, h.apiPaperLog)
+	api.Post("/paper", auth, h.apiPaper)
+	api.Post("/paper/:ballot/correct", auth, h.apiPaperCorrect)
+	api.Post("/paper/:ballot/void", auth, h.apiPaperVoid)
+
+	// Hosts: the assembly-day console.
+	host := app.Group("/host/assemblies/:id", auth)
+	host.Get("/console", h.consolePage)
+	host.Post("/open", h.consoleOpen)
+	host.Post("/close", h.consoleClose)
+	host.Post("/codes", h.consoleIssue)
+	host.Post("/codes/revoke", h.consoleRevoke)
+	host.Get("/cards/:job", h.cardsPage)
+	host.Get("/cards/:job/status", h.cardsStatus)
+	host.Get("/paper", h.paperPage)
+	host.Post("/paper", h.paperEnter)
+	host.Post("/paper/:ballot/correct", h.paperCorrect)
+	host.Post("/paper/:ballot/void", h.paperVoid)
+}
