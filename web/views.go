@@ -115,24 +115,33 @@ func NewPage(c *fiber.Ctx, title string) Page {
 
 // langHref is the current page's URL with lang set to other. A page
 // rendered in answer to a POST switches on the page that posted the form
-// (its Referer, when it is this site), else on the home page.
+// (its Referer, when it is this site), else on the home page. The link is
+// always a path on this site: "//evil.example/x" (or "/\\evil.example")
+// in the request must not become a protocol-relative link.
 func langHref(c *fiber.Ctx, other string) string {
-	target := c.OriginalURL()
+	p, rawQuery := c.Path(), string(c.Request().URI().QueryString())
 	if c.Method() != fiber.MethodGet && c.Method() != fiber.MethodHead {
-		target = "/"
+		p, rawQuery = "/", ""
 		if ref, err := url.Parse(c.Get(fiber.HeaderReferer)); err == nil && ref.Path != "" &&
 			(ref.Host == "" || ref.Host == c.Hostname()) {
-			target = ref.RequestURI()
+			p, rawQuery = ref.Path, ref.RawQuery
 		}
 	}
-	u, err := url.Parse(target)
-	if err != nil {
-		return "/?lang=" + other
-	}
-	q := u.Query()
+	q, _ := url.ParseQuery(rawQuery)
 	q.Set("lang", other)
-	u.RawQuery = q.Encode()
+	u := url.URL{Path: CleanPath(p), RawQuery: q.Encode()}
 	return u.RequestURI()
+}
+
+// CleanPath turns a (decoded) request path into one that starts with
+// exactly one "/" and holds no backslash, "." or ".." segment: safe to put
+// in a link on this site.
+func CleanPath(p string) string {
+	p = path.Clean("/" + strings.ReplaceAll(p, "\\", "/"))
+	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") {
+		return "/"
+	}
+	return p
 }
 
 // T translates key into the page's language.
