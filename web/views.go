@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"math"
 	"net/url"
 	"path"
+	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -174,7 +176,25 @@ func Funcs(assets *Assets) template.FuncMap {
 			}
 			return a * 100 / b
 		},
+		"w":     widthClass,
 		"lines": func(s string) []string { return strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n") },
 		"base":  path.Base,
 	}
+}
+
+// widthClass is the CSS class of a bar n % wide, rounded to a step of 5 %
+// (w-0 … w-100): the CSP allows no style attribute, and static/js sets the
+// exact width from data-pct.
+func widthClass(n any) string {
+	var f float64
+	switch v := n.(type) {
+	case int:
+		f = float64(v)
+	case int64:
+		f = float64(v)
+	case float64:
+		f = v
+	}
+	step := int(math.Round(f/5)) * 5
+	return "w-" + strconv.Itoa(min(100, max(0, step)))
 }
