@@ -2,7 +2,8 @@
 # Runs every test of maeul: formatting, vet, and `go test -race` against a
 # real PostgreSQL and a real headless Chromium. On a fresh Debian machine it
 # first installs what the tests need and the machine lacks (PostgreSQL 15,
-# Chromium, the npm packages of the accessibility check). Tests fail rather
+# Chromium, nginx for the proxy test, the npm packages of the accessibility
+# check). Tests fail rather
 # than skip when something is missing.
 #
 #   ./test.sh                 every test
@@ -13,13 +14,26 @@ cd "$(dirname "$0")"
 missing=()
 ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || missing+=(postgresql-15)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+# nginx: e2e/proxytest starts its own from docs/nginx-maeul.conf.
+{ command -v nginx || [ -x /usr/sbin/nginx ]; } >/dev/null 2>&1 || missing+=(nginx)
 fc-list 2>/dev/null | grep -qi "noto sans cjk" || missing+=(fonts-noto-cjk)
 if ((${#missing[@]})); then
   echo "test.sh: installing ${missing[*]}"
   SUDO=""
   [ "$(id -u)" = 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # Never start the system's nginx (or any other service) on port 80: a
+  # policy-rc.d that refuses every start, for the length of the install.
+  norc=""
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null
+    $SUDO chmod +x /usr/sbin/policy-rc.d
+    norc=1
+  fi
+  rc=0
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null || rc=$?
+  [ -z "$norc" ] || $SUDO rm -f /usr/sbin/policy-rc.d
+  [ "$rc" = 0 ] || exit "$rc"
 fi
 
 if [ -f package.json ] && [ ! -d node_modules ]; then

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net"
+	"net/netip"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -30,6 +31,12 @@ import (
 type Config struct {
 	BaseURL string
 	Log     *slog.Logger
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For and
+	// X-Forwarded-Proto headers are believed (web.ClientIP, web.IsHTTPS).
+	TrustedProxies []netip.Prefix
+	// MetricsToken lets a non-loopback client read /metrics with a Bearer
+	// token; empty: loopback only.
+	MetricsToken string
 }
 
 // Server is the whole service on one pool.
@@ -61,6 +68,8 @@ func New(cfg Config, pool *pgxpool.Pool) (*Server, error) {
 		return nil, err
 	}
 	env.Pool = pool
+	env.TrustedProxies = cfg.TrustedProxies
+	env.MetricsToken = cfg.MetricsToken
 	s := &Server{Env: env, hubDone: make(chan struct{})}
 	s.life, s.stopLife = context.WithCancel(context.Background())
 	s.App = web.NewApp(env)
@@ -92,7 +101,7 @@ func New(cfg Config, pool *pgxpool.Pool) (*Server, error) {
 		}
 		return c.JSON(fiber.Map{"status": "ok", "database": "ok"})
 	})
-	app.Get("/metrics", env.Metrics.Handler)
+	app.Get("/metrics", web.MetricsAccess(env), env.Metrics.Handler)
 	app.Get("/static/:hash/*", env.Assets.Handler)
 	env.Metrics.Gauge("maeul_db_connections", "Open connections in the database pool.", func() float64 {
 		return float64(pool.Stat().TotalConns())

@@ -121,6 +121,13 @@ func ErrorHandler(env *Env) fiber.ErrorHandler {
 	return func(c *fiber.Ctx, err error) error {
 		e := Normalize(err)
 		status := Status(e.Code)
+		var se *StatusError
+		var fe *fiber.Error
+		if errors.As(err, &se) {
+			status = se.Status
+		} else if errors.As(err, &fe) && fe.Code == fiber.StatusRequestEntityTooLarge {
+			status = fe.Code
+		}
 		rid := RequestID(c)
 		lang := Lang(c)
 		if status >= 500 && env.Log != nil {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"crypto/subtle"
 	"fmt"
 	"io"
 	"sort"
@@ -101,4 +102,22 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(ks)
 	return ks
+}
+
+// MetricsAccess guards /metrics: a client on this machine (not through a
+// proxy) may read it, and so may one with "Authorization: Bearer <token>"
+// when Env.MetricsToken is set; anyone else gets 404, as if it did not exist.
+func MetricsAccess(env *Env) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		if IsLoopback(c) {
+			return c.Next()
+		}
+		if env.MetricsToken != "" {
+			tok, ok := strings.CutPrefix(c.Get(fiber.HeaderAuthorization), "Bearer ")
+			if ok && subtle.ConstantTimeCompare([]byte(strings.TrimSpace(tok)), []byte(env.MetricsToken)) == 1 {
+				return c.Next()
+			}
+		}
+		return fiber.ErrNotFound
+	}
 }

@@ -73,5 +73,6 @@ func (l *Limiter) sweep(now time.Time) {
 	}
 }
 
-// ClientKey identifies a client for rate limiting: its address.
-func ClientKey(c *fiber.Ctx) string { return c.IP() }
+// ClientKey identifies a client for rate limiting: its address, as seen
+// through a trusted proxy (ClientIP).
+func ClientKey(c *fiber.Ctx) string { return ClientIP(c) }

@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"math"
 	"net/url"
 	"path"
+	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -115,24 +117,33 @@ func NewPage(c *fiber.Ctx, title string) Page {
 
 // langHref is the current page's URL with lang set to other. A page
 // rendered in answer to a POST switches on the page that posted the form
-// (its Referer, when it is this site), else on the home page.
+// (its Referer, when it is this site), else on the home page. The link is
+// always a path on this site: "//evil.example/x" (or "/\\evil.example")
+// in the request must not become a protocol-relative link.
 func langHref(c *fiber.Ctx, other string) string {
-	target := c.OriginalURL()
+	p, rawQuery := c.Path(), string(c.Request().URI().QueryString())
 	if c.Method() != fiber.MethodGet && c.Method() != fiber.MethodHead {
-		target = "/"
+		p, rawQuery = "/", ""
 		if ref, err := url.Parse(c.Get(fiber.HeaderReferer)); err == nil && ref.Path != "" &&
 			(ref.Host == "" || ref.Host == c.Hostname()) {
-			target = ref.RequestURI()
+			p, rawQuery = ref.Path, ref.RawQuery
 		}
 	}
-	u, err := url.Parse(target)
-	if err != nil {
-		return "/?lang=" + other
-	}
-	q := u.Query()
+	q, _ := url.ParseQuery(rawQuery)
 	q.Set("lang", other)
-	u.RawQuery = q.Encode()
+	u := url.URL{Path: CleanPath(p), RawQuery: q.Encode()}
 	return u.RequestURI()
+}
+
+// CleanPath turns a (decoded) request path into one that starts with
+// exactly one "/" and holds no backslash, "." or ".." segment: safe to put
+// in a link on this site.
+func CleanPath(p string) string {
+	p = path.Clean("/" + strings.ReplaceAll(p, "\\", "/"))
+	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") {
+		return "/"
+	}
+	return p
 }
 
 // T translates key into the page's language.
@@ -165,7 +176,25 @@ func Funcs(assets *Assets) template.FuncMap {
 			}
 			return a * 100 / b
 		},
+		"w":     widthClass,
 		"lines": func(s string) []string { return strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n") },
 		"base":  path.Base,
 	}
+}
+
+// widthClass is the CSS class of a bar n % wide, rounded to a step of 5 %
+// (w-0 … w-100): the CSP allows no style attribute, and static/js sets the
+// exact width from data-pct.
+func widthClass(n any) string {
+	var f float64
+	switch v := n.(type) {
+	case int:
+		f = float64(v)
+	case int64:
+		f = float64(v)
+	case float64:
+		f = v
+	}
+	step := int(math.Round(f/5)) * 5
+	return "w-" + strconv.Itoa(min(100, max(0, step)))
 }

@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"log/slog"
+	"net/netip"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -29,6 +30,12 @@ type Env struct {
 	BaseURL string
 	// Secure is true when BaseURL is https: cookies get the Secure flag.
 	Secure bool
+	// TrustedProxies are the peers whose X-Forwarded-For and
+	// X-Forwarded-Proto are believed (see ClientIP). Empty: none.
+	TrustedProxies []netip.Prefix
+	// MetricsToken, when set, lets a non-loopback client read /metrics
+	// with "Authorization: Bearer <token>".
+	MetricsToken string
 }
 
 // Locals keys shared between packages.
@@ -62,11 +69,14 @@ func NewApp(env *Env) *fiber.App {
 		}
 		c.Locals(LocalRequestID, rid)
 		c.Set("X-Request-Id", rid)
-		c.Set("X-Content-Type-Options", "nosniff")
-		c.Set("Referrer-Policy", "same-origin")
-		c.Set("X-Frame-Options", "DENY")
-		c.Locals(LocalLang, pickLang(c, env.Secure))
-		err := recoverNext(c, env)
+		c.Locals(localPeer, resolvePeer(c, env.TrustedProxies))
+		c.Locals(localSecureBase, env.Secure)
+		setSecurityHeaders(c)
+		c.Locals(LocalLang, pickLang(c))
+		err := checkRequest(c)
+		if err == nil {
+			err = recoverNext(c, env)
+		}
 		if err != nil {
 			if herr := app.ErrorHandler(c, err); herr != nil {
 				c.Status(fiber.StatusInternalServerError)
@@ -121,14 +131,14 @@ func Lang(c *fiber.Ctx) string {
 }
 
 // pickLang: ?lang=en|ko wins and is remembered in a cookie; Korean otherwise.
-func pickLang(c *fiber.Ctx, secure bool) string {
+func pickLang(c *fiber.Ctx) string {
 	if q := c.Query("lang"); q != "" {
 		l := "ko"
 		if strings.HasPrefix(strings.ToLower(q), "en") {
 			l = "en"
 		}
 		c.Cookie(&fiber.Cookie{Name: "lang", Value: l, Path: "/", MaxAge: 365 * 24 * 3600,
-			HTTPOnly: true, SameSite: "Lax", Secure: secure})
+			HTTPOnly: true, SameSite: "Lax", Secure: SecureCookie(c)})
 		return l
 	}
 	if c.Cookies("lang") == "en" {

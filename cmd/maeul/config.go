@@ -4,9 +4,12 @@ import (
 	"flag"
 	"fmt"
 	"net"
+	"net/netip"
 	"net/url"
 	"os"
 	"strings"
+
+	"maeul/web"
 )
 
 // Config is everything the service is told from outside: flags first, then
@@ -18,6 +21,10 @@ type Config struct {
 	DataDir     string
 	Demo        bool
 	LogJSON     bool
+	// TrustedProxy is the --trusted-proxy text; TrustedProxies its parse.
+	TrustedProxy   string
+	TrustedProxies []netip.Prefix
+	MetricsToken   string
 }
 
 func envOr(key, def string) string {
@@ -37,6 +44,8 @@ func parseServe(args []string) (Config, error) {
 	fs.StringVar(&c.DatabaseURL, "database-url", os.Getenv("DATABASE_URL"), "PostgreSQL URL; empty starts a private cluster (DATABASE_URL)")
 	fs.StringVar(&c.DataDir, "data", "", "folder of the private PostgreSQL cluster (MAEUL_DATA)")
 	fs.BoolVar(&c.Demo, "demo", false, "load a demo assembly and print its URLs and the demo host's login")
+	fs.StringVar(&c.TrustedProxy, "trusted-proxy", os.Getenv("MAEUL_TRUSTED_PROXIES"), "CIDRs of the reverse proxies whose X-Forwarded-For/-Proto are believed, comma-separated (MAEUL_TRUSTED_PROXIES)")
+	fs.StringVar(&c.MetricsToken, "metrics-token", os.Getenv("MAEUL_METRICS_TOKEN"), "Bearer token that opens /metrics to non-loopback clients (MAEUL_METRICS_TOKEN)")
 	fs.BoolVar(&c.LogJSON, "log-json", os.Getenv("MAEUL_LOG") == "json", "write logs as JSON (MAEUL_LOG=json)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
@@ -64,6 +73,11 @@ func (c *Config) validate() error {
 		return fmt.Errorf("MAEUL_BASE_URL/--base-url %q must be an http(s) URL like https://maeul.seoul.go.kr", c.BaseURL)
 	}
 	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
+	ps, err := web.ParseTrustedProxies(c.TrustedProxy)
+	if err != nil {
+		return fmt.Errorf("MAEUL_TRUSTED_PROXIES/--trusted-proxy: %v", err)
+	}
+	c.TrustedProxies = ps
 	if c.DatabaseURL != "" && !strings.Contains(c.DatabaseURL, "://") && !strings.Contains(c.DatabaseURL, "=") {
 		return fmt.Errorf("DATABASE_URL must be a postgres:// URL or a key=value string")
 	}

@@ -38,7 +38,8 @@ func serve(ctx context.Context, cfg Config) error {
 	if err := database.CheckSchema(ctx, pool, false); err != nil {
 		return err
 	}
-	srv, err := server.New(server.Config{BaseURL: cfg.BaseURL, Log: log}, pool)
+	srv, err := server.New(server.Config{BaseURL: cfg.BaseURL, Log: log,
+		TrustedProxies: cfg.TrustedProxies, MetricsToken: cfg.MetricsToken}, pool)
 	if err != nil {
 		return err
 	}

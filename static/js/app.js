@@ -13,4 +13,15 @@
       setTimeout(function () { b.disabled = false; }, 8000);
     }
   });
+  // Print buttons (data-print): no inline onclick under the CSP.
+  document.addEventListener("click", function (e) {
+    var b = e.target.closest && e.target.closest("[data-print]");
+    if (b) { window.print(); }
+  });
+  // Bars rendered with a width class in steps of 5 % get their exact width.
+  var bars = document.querySelectorAll("[data-pct]");
+  for (var i = 0; i < bars.length; i++) {
+    var p = Math.max(0, Math.min(100, parseFloat(bars[i].getAttribute("data-pct")) || 0));
+    bars[i].style.width = p + "%";
+  }
 })();

@@ -9,6 +9,8 @@ const fmt = (s, ...args) => { let i = 0; return s.replace(/%[sd]/g, () => String
 const lang = root.dataset.lang || "ko";
 const num = (n) => Number(n).toLocaleString(lang === "en" ? "en-US" : "ko-KR");
 const $ = (id) => document.getElementById(id);
+// The first render's bars carry a width class in steps of 5 %; set the exact one.
+for (const b of document.querySelectorAll("[data-pct]")) b.style.width = Math.max(0, Math.min(100, Number(b.dataset.pct) || 0)) + "%";
 
 function group(n) { return Number(n).toLocaleString("en-US"); }
 
