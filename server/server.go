@@ -22,7 +22,7 @@ import (
 	"maeul/result"
 	"maeul/static"
 	"maeul/voting"
-	"maeul/voting/live"
+	"maeul/live"
 	"maeul/web"
 )
 

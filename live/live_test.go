@@ -20,7 +20,7 @@ import (
 	"maeul/database/dbtest"
 	"maeul/server/servertest"
 	"maeul/voting"
-	"maeul/voting/live"
+	"maeul/live"
 )
 
 func TestMain(m *testing.M) { dbtest.Main(m) }

@@ -23,7 +23,7 @@ import (
 	"maeul/server"
 	"maeul/server/servertest"
 	"maeul/voting"
-	"maeul/voting/live"
+	"maeul/live"
 )
 
 // proc is a real `maeul serve` process.

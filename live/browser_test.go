@@ -17,7 +17,7 @@ import (
 	"maeul/assembly"
 	"maeul/server/servertest"
 	"maeul/voting"
-	"maeul/voting/live"
+	"maeul/live"
 )
 
 func TestProjectorInBrowser(t *testing.T) {

@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"maeul/voting"
-	"maeul/voting/live"
+	"maeul/live"
 )
 
 func tally(method, tieBreak string, cap int64, agendas ...[3]int64) *voting.Tally {
