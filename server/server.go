@@ -18,11 +18,11 @@ import (
 	"maeul/account"
 	"maeul/assembly"
 	"maeul/council"
+	"maeul/live"
 	"maeul/rehearsal"
 	"maeul/result"
 	"maeul/static"
 	"maeul/voting"
-	"maeul/live"
 	"maeul/web"
 )
 
@@ -70,7 +70,7 @@ func New(cfg Config, pool *pgxpool.Pool) (*Server, error) {
 	s.Hub = live.NewHub(env, s.Voting)
 	s.Assemblies.OnChange = s.Hub.Changed
 	s.Voting.OnChange = s.Hub.Changed
-	s.Results = result.NewService(env, s.Assemblies, s.Voting)
+	s.Results = result.NewService(pool, s.Hub.Changed)
 	s.Council = council.NewService(env)
 	s.Rehearsals = rehearsal.NewService(s.life, env)
 	s.Rehearsals.Issue = func(ctx context.Context, u *account.User, id int64, n int) ([]string, error) {
@@ -103,7 +103,7 @@ func New(cfg Config, pool *pgxpool.Pool) (*Server, error) {
 	live.Routes(app, s.Hub, s.Auth)
 	assembly.Routes(app, s.Assemblies, s.Auth)
 	voting.Routes(app, s.Voting, s.Auth)
-	result.Routes(app, s.Results, s.Auth)
+	result.NewHandlers(env, s.Results, s.Auth).Routes(app)
 	council.Routes(app, s.Council, s.Auth)
 	rehearsal.Routes(app, s.Rehearsals, s.Auth)
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
