@@ -17,20 +17,22 @@ package live
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"strconv"
-	"strings"
+	"fmt"
+	"log/slog"
 	"sync"
 	"time"
 
 	"github.com/gorilla/websocket"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"maeul"
 	"maeul/assembly"
 	"maeul/voting"
-	"maeul/web"
 )
 
 // Channel is the PostgreSQL notification channel the instances share.
@@ -47,17 +49,27 @@ var (
 	ListenBackof = 5 * time.Second // longest wait between listener reconnects
 )
 
-// Hub fans tallies out to websocket viewers.
-type Hub struct {
-	env  *web.Env
-	vote *voting.Service
+// Metrics is where the hub counts its viewers and messages (*web.Metrics).
+type Metrics interface {
+	Add(name, help string, n uint64)
+	Gauge(name, help string, f func() float64)
+}
+
+type noMetrics struct{}
+
+func (noMetrics) Add(string, string, uint64)           {}
+func (noMetrics) Gauge(string, string, func() float64) {}
+
+// Service is the live feed's domain half, the hub: it fans tallies out to
+// websocket viewers, coalesces changes, keeps the instances in step with
+// LISTEN/NOTIFY and owns the projector links. The HTTP half (Handlers)
+// checks access and hands it upgraded websockets.
+type Service struct {
+	pool    *pgxpool.Pool
+	log     *slog.Logger
+	metrics Metrics
 	// instance tags this process's notifications so it ignores its own.
 	instance string
-	// linkLimit slows down guessing projector link tokens: failures per
-	// client address; blocked holds who is over it, until when.
-	linkLimit *web.Limiter
-	blockMu   sync.Mutex
-	blocked   map[string]time.Time
 
 	mu     sync.Mutex
 	rooms  map[int64]*room
@@ -88,60 +100,67 @@ type room struct {
 	pending int
 }
 
-// NewHub returns a hub; Run starts its work.
-func NewHub(env *web.Env, vote *voting.Service) *Hub {
-	h := &Hub{env: env, vote: vote, instance: web.NewID(6), linkLimit: web.NewLimiter(20, 3*time.Second), blocked: map[string]time.Time{},
+// NewService returns the hub on pool; Run starts its work. log and
+// metrics may be nil.
+func NewService(pool *pgxpool.Pool, log *slog.Logger, metrics Metrics) *Service {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	if metrics == nil {
+		metrics = noMetrics{}
+	}
+	b := make([]byte, 6)
+	rand.Read(b)
+	s := &Service{pool: pool, log: log, metrics: metrics, instance: hex.EncodeToString(b),
 		rooms: map[int64]*room{}, local: map[int64]bool{}, remote: map[int64]bool{},
 		wake: make(chan struct{}, 1), tell: map[int64]bool{}, tellWake: make(chan struct{}, 1)}
-	if env.Metrics != nil {
-		env.Metrics.Gauge("maeul_live_viewers", "Websocket viewers of live tallies on this instance.", func() float64 {
-			h.mu.Lock()
-			defer h.mu.Unlock()
-			n := 0
-			for _, r := range h.rooms {
-				r.mu.Lock()
-				n += len(r.viewers)
-				r.mu.Unlock()
-			}
-			return float64(n)
-		})
-	}
-	return h
+	metrics.Gauge("maeul_live_viewers", "Websocket viewers of live tallies on this instance.", func() float64 {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		n := 0
+		for _, r := range s.rooms {
+			r.mu.Lock()
+			n += len(r.viewers)
+			r.mu.Unlock()
+		}
+		return float64(n)
+	})
+	return s
 }
 
 // Changed marks an assembly's tally as changed; viewers here and on the
 // other instances get a new one within about Interval. It never blocks and
 // is safe to call from any goroutine, after the change has committed.
-func (h *Hub) Changed(assemblyID int64) {
-	h.mu.Lock()
-	h.local[assemblyID] = true
-	h.mu.Unlock()
-	h.poke()
+func (s *Service) Changed(assemblyID int64) {
+	s.mu.Lock()
+	s.local[assemblyID] = true
+	s.mu.Unlock()
+	s.poke()
 }
 
-func (h *Hub) markRemote(ids ...int64) {
-	h.mu.Lock()
+func (s *Service) markRemote(ids ...int64) {
+	s.mu.Lock()
 	for _, id := range ids {
-		h.remote[id] = true
+		s.remote[id] = true
 	}
-	h.mu.Unlock()
-	h.poke()
+	s.mu.Unlock()
+	s.poke()
 }
 
-func (h *Hub) poke() {
+func (s *Service) poke() {
 	select {
-	case h.wake <- struct{}{}:
+	case s.wake <- struct{}{}:
 	default:
 	}
 }
 
 // Run coalesces changes, listens for other instances and resyncs until ctx
 // ends. It returns nil when ctx ends.
-func (h *Hub) Run(ctx context.Context) error {
+func (s *Service) Run(ctx context.Context) error {
 	var wg sync.WaitGroup
 	wg.Add(2)
-	go func() { defer wg.Done(); h.listen(ctx) }()
-	go func() { defer wg.Done(); h.notifier(ctx) }()
+	go func() { defer wg.Done(); s.listen(ctx) }()
+	go func() { defer wg.Done(); s.notifier(ctx) }()
 	defer wg.Wait()
 
 	resync := time.NewTicker(ResyncEvery)
@@ -153,16 +172,16 @@ func (h *Hub) Run(ctx context.Context) error {
 		select {
 		case <-ctx.Done():
 			return nil
-		case <-h.wake:
+		case <-s.wake:
 		case <-resync.C:
-			h.mu.Lock()
-			for id := range h.rooms {
-				h.remote[id] = true
+			s.mu.Lock()
+			for id := range s.rooms {
+				s.remote[id] = true
 			}
-			h.mu.Unlock()
-			h.cutRevoked(ctx)
+			s.mu.Unlock()
+			s.cutRevoked(ctx)
 		case <-ping.C:
-			h.pingAll()
+			s.pingAll()
 			continue
 		}
 		// At most one flush per Interval: a quiet assembly's first ballot
@@ -175,28 +194,28 @@ func (h *Hub) Run(ctx context.Context) error {
 			}
 		}
 		last = time.Now()
-		h.flush(ctx)
+		s.flush(ctx)
 	}
 }
 
 // flush recounts what changed, broadcasts it and tells the other instances.
-func (h *Hub) flush(ctx context.Context) {
-	h.mu.Lock()
-	local, remote := h.local, h.remote
-	h.local, h.remote = map[int64]bool{}, map[int64]bool{}
+func (s *Service) flush(ctx context.Context) {
+	s.mu.Lock()
+	local, remote := s.local, s.remote
+	s.local, s.remote = map[int64]bool{}, map[int64]bool{}
 	var rooms []*room
-	for id, r := range h.rooms {
+	for id, r := range s.rooms {
 		if local[id] || remote[id] {
 			rooms = append(rooms, r)
 		}
 	}
 	for id := range local {
-		h.tell[id] = true
+		s.tell[id] = true
 	}
-	h.mu.Unlock()
+	s.mu.Unlock()
 	if len(local) > 0 {
 		select {
-		case h.tellWake <- struct{}{}:
+		case s.tellWake <- struct{}{}:
 		default:
 		}
 	}
@@ -209,7 +228,7 @@ func (h *Hub) flush(ctx context.Context) {
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			err := h.refresh(ctx, r)
+			err := s.refresh(ctx, r)
 			switch {
 			case err == nil || ctx.Err() != nil:
 			case maeul.ErrorCode(err) == maeul.ENOTFOUND:
@@ -220,159 +239,64 @@ func (h *Hub) flush(ctx context.Context) {
 				}
 				r.mu.Unlock()
 			default:
-				h.env.Log.Warn("live: recount failed; the resync will retry", "assembly", r.id, "err", err)
+				s.log.Warn("live: recount failed; the resync will retry", "assembly", r.id, "err", err)
 			}
 		}()
 	}
 	wg.Wait()
 }
 
-// notifier tells the other instances which assemblies changed, on its own
-// connection and goroutine: a NOTIFY commits (and waits for its WAL flush),
-// which must not hold up the local viewers. Ids that change meanwhile are
-// gathered into the next notification.
-func (h *Hub) notifier(ctx context.Context) {
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-h.tellWake:
-		}
-		h.mu.Lock()
-		ids := h.tell
-		h.tell = map[int64]bool{}
-		h.mu.Unlock()
-		if len(ids) > 0 {
-			h.notify(ctx, ids)
-		}
-	}
-}
-
-// notify sends the changed ids as one notification (more if they do not
-// fit in one payload), after the ballots committed.
-func (h *Hub) notify(ctx context.Context, ids map[int64]bool) {
-	var b strings.Builder
-	b.WriteString(h.instance)
-	b.WriteByte(':')
-	n := 0
-	for id := range ids {
-		if n > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteString(strconv.FormatInt(id, 10))
-		n++
-		// A notification payload must stay under 8000 bytes.
-		if b.Len() > 7000 {
-			h.send(ctx, b.String())
-			b.Reset()
-			b.WriteString(h.instance)
-			b.WriteByte(':')
-			n = 0
-		}
-	}
-	if n > 0 {
-		h.send(ctx, b.String())
-	}
-}
-
-func (h *Hub) send(ctx context.Context, payload string) {
-	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
-	defer cancel()
-	if _, err := h.env.Pool.Exec(ctx, `SELECT pg_notify($1, $2)`, Channel, payload); err != nil && ctx.Err() == nil {
-		h.env.Log.Warn("live: notify failed; other instances resync shortly", "err", err)
-	}
-}
-
-// listen keeps a dedicated connection LISTENing for the other instances'
-// changes, reconnecting (with backoff) after the database restarts. After a
-// reconnect every watched assembly is recounted: notifications sent while
-// it was away are lost.
-func (h *Hub) listen(ctx context.Context) {
-	backoff := 100 * time.Millisecond
-	first := true
-	for ctx.Err() == nil {
-		err := h.listenOnce(ctx, func() {
-			backoff = 100 * time.Millisecond
-			if !first {
-				h.resyncAll()
-			}
-			first = false
-		})
-		if ctx.Err() != nil {
-			return
-		}
-		h.env.Log.Warn("live: listener lost its connection; reconnecting", "err", err, "in", backoff)
-		select {
-		case <-ctx.Done():
-			return
-		case <-time.After(backoff):
-		}
-		backoff = min(backoff*2, ListenBackof)
-	}
-}
-
-func (h *Hub) listenOnce(ctx context.Context, connected func()) error {
-	cfg := h.env.Pool.Config().ConnConfig.Copy()
-	cctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-	conn, err := pgx.ConnectConfig(cctx, cfg)
-	cancel()
-	if err != nil {
-		return err
-	}
-	defer conn.Close(context.Background())
-	if _, err := conn.Exec(ctx, "LISTEN "+Channel); err != nil {
-		return err
-	}
-	connected()
-	for {
-		n, err := conn.WaitForNotification(ctx)
-		if err != nil {
-			return err
-		}
-		from, list, ok := strings.Cut(n.Payload, ":")
-		if !ok || from == h.instance {
-			continue
-		}
-		var ids []int64
-		for _, s := range strings.Split(list, ",") {
-			if id, err := strconv.ParseInt(s, 10, 64); err == nil {
-				ids = append(ids, id)
-			}
-		}
-		h.markRemote(ids...)
-	}
-}
-
-func (h *Hub) resyncAll() {
-	h.mu.Lock()
-	for id := range h.rooms {
-		h.remote[id] = true
-	}
-	h.mu.Unlock()
-	h.poke()
-}
-
 // Current returns the tally of an assembly, counted now in one snapshot.
-func (h *Hub) Current(ctx context.Context, id int64) (*voting.Tally, error) {
-	tx, err := h.env.Pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+func (s *Service) Current(ctx context.Context, id int64) (*voting.Tally, error) {
+	tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
 	if err != nil {
-		return nil, err
+		return nil, wrap("count", err)
 	}
 	defer tx.Rollback(context.Background())
 	a, err := assembly.FindAssembly(ctx, tx, id)
 	if err != nil {
-		return nil, err
+		return nil, wrap("count: find assembly", err)
 	}
-	return voting.Count(ctx, tx, a)
+	t, err := voting.Count(ctx, tx, a)
+	return t, wrap("count", err)
+}
+
+// Assembly finds an assembly by id.
+func (s *Service) Assembly(ctx context.Context, id int64) (*assembly.Assembly, error) {
+	a, err := assembly.FindAssembly(ctx, s.pool, id)
+	return a, wrap("find assembly", err)
+}
+
+// AssemblyBySlug finds an assembly by its slug.
+func (s *Service) AssemblyBySlug(ctx context.Context, slug string) (*assembly.Assembly, error) {
+	a, err := assembly.FindAssemblyBySlug(ctx, s.pool, slug)
+	return a, wrap("find assembly", err)
+}
+
+// closing reports whether Close has begun: no new viewers.
+func (s *Service) closing() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.closed
+}
+
+// wrap names the operation on an error people should not read; an
+// *maeul.Error (and nil) passes as is.
+func wrap(op string, err error) error {
+	var me *maeul.Error
+	if err == nil || errors.As(err, &me) {
+		return err
+	}
+	return fmt.Errorf("live: %s: %w", op, err)
 }
 
 // refresh recounts a room's tally and sends it to its viewers if it changed.
-func (h *Hub) refresh(ctx context.Context, r *room) error {
+func (s *Service) refresh(ctx context.Context, r *room) error {
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	r.counting.Lock()
 	defer r.counting.Unlock()
-	t, err := h.Current(ctx, r.id)
+	t, err := s.Current(ctx, r.id)
 	if err != nil {
 		return err
 	}
@@ -393,27 +317,27 @@ func (h *Hub) refresh(ctx context.Context, r *room) error {
 	for v := range r.viewers {
 		v.offer(pm)
 	}
-	h.env.Metrics.Add("maeul_live_messages_total", "Tally messages broadcast (one per assembly and change).", 1)
+	s.metrics.Add("maeul_live_messages_total", "Tally messages broadcast (one per assembly and change).", 1)
 	return nil
 }
 
 // join adds a viewer to its assembly's room and queues the current tally.
 // The first viewer of an assembly counts it; the others share that count.
-func (h *Hub) join(ctx context.Context, id int64, v *viewer) error {
-	h.mu.Lock()
-	if h.closed {
-		h.mu.Unlock()
+func (s *Service) join(ctx context.Context, id int64, v *viewer) error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
 		return errClosed
 	}
-	r, ok := h.rooms[id]
+	r, ok := s.rooms[id]
 	if !ok {
 		r = &room{id: id, viewers: map[*viewer]struct{}{}, ready: make(chan struct{})}
-		h.rooms[id] = r
+		s.rooms[id] = r
 	}
 	r.pending++
-	h.mu.Unlock()
+	s.mu.Unlock()
 	if !ok {
-		r.err = h.refresh(ctx, r)
+		r.err = s.refresh(ctx, r)
 		close(r.ready)
 	}
 	var err error
@@ -422,17 +346,17 @@ func (h *Hub) join(ctx context.Context, id int64, v *viewer) error {
 	case <-ctx.Done():
 		err = ctx.Err()
 	}
-	h.mu.Lock()
-	defer h.mu.Unlock()
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.pending--
-	if err == nil && h.closed {
+	if err == nil && s.closed {
 		err = errClosed
 	}
 	if err != nil {
-		if len(r.viewers) == 0 && r.pending == 0 && h.rooms[id] == r {
-			delete(h.rooms, id)
+		if len(r.viewers) == 0 && r.pending == 0 && s.rooms[id] == r {
+			delete(s.rooms, id)
 		}
 		return err
 	}
@@ -442,16 +366,16 @@ func (h *Hub) join(ctx context.Context, id int64, v *viewer) error {
 		v.offer(r.last)
 	} else {
 		// The first count failed; the next flush retries and sends.
-		h.remote[id] = true
-		h.poke()
+		s.remote[id] = true
+		s.poke()
 	}
 	return nil
 }
 
 // leave removes a viewer; the last one out closes the room.
-func (h *Hub) leave(v *viewer) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
+func (s *Service) leave(v *viewer) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	r := v.room
 	if r == nil {
 		return
@@ -460,16 +384,16 @@ func (h *Hub) leave(v *viewer) {
 	delete(r.viewers, v)
 	empty := len(r.viewers) == 0 && r.pending == 0
 	r.mu.Unlock()
-	if empty && h.rooms[r.id] == r {
-		delete(h.rooms, r.id)
+	if empty && s.rooms[r.id] == r {
+		delete(s.rooms, r.id)
 	}
 }
 
 // Viewers returns how many websockets watch an assembly on this instance.
-func (h *Hub) Viewers(id int64) int {
-	h.mu.Lock()
-	r := h.rooms[id]
-	h.mu.Unlock()
+func (s *Service) Viewers(id int64) int {
+	s.mu.Lock()
+	r := s.rooms[id]
+	s.mu.Unlock()
 	if r == nil {
 		return 0
 	}
@@ -478,13 +402,13 @@ func (h *Hub) Viewers(id int64) int {
 	return len(r.viewers)
 }
 
-func (h *Hub) pingAll() {
-	h.mu.Lock()
-	rooms := make([]*room, 0, len(h.rooms))
-	for _, r := range h.rooms {
+func (s *Service) pingAll() {
+	s.mu.Lock()
+	rooms := make([]*room, 0, len(s.rooms))
+	for _, r := range s.rooms {
 		rooms = append(rooms, r)
 	}
-	h.mu.Unlock()
+	s.mu.Unlock()
 	for _, r := range rooms {
 		r.mu.Lock()
 		for v := range r.viewers {
@@ -494,53 +418,17 @@ func (h *Hub) pingAll() {
 	}
 }
 
-// cutRevoked closes the websockets opened with projector links that have
-// since been revoked.
-func (h *Hub) cutRevoked(ctx context.Context) {
-	byLink := map[int64][]*viewer{}
-	h.mu.Lock()
-	for _, r := range h.rooms {
-		r.mu.Lock()
-		for v := range r.viewers {
-			if v.link != 0 {
-				byLink[v.link] = append(byLink[v.link], v)
-			}
-		}
-		r.mu.Unlock()
-	}
-	h.mu.Unlock()
-	if len(byLink) == 0 {
-		return
-	}
-	ids := make([]int64, 0, len(byLink))
-	for id := range byLink {
-		ids = append(ids, id)
-	}
-	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
-	defer cancel()
-	revoked, err := revokedLinks(ctx, h.env.Pool, ids)
-	if err != nil {
-		h.env.Log.Warn("live: checking projector links failed", "err", err)
-		return
-	}
-	for id := range revoked {
-		for _, v := range byLink[id] {
-			v.kill(websocket.ClosePolicyViolation)
-		}
-	}
-}
-
 var errClosed = errors.New("live: the hub is closed")
 
 // Close closes every websocket (Fiber's Shutdown does not close hijacked
 // connections) with a going-away frame, so viewers reconnect elsewhere or
 // later, and refuses new ones. It returns when the sockets are closed.
-func (h *Hub) Close() {
-	h.mu.Lock()
-	h.closed = true
-	rooms := h.rooms
-	h.rooms = map[int64]*room{}
-	h.mu.Unlock()
+func (s *Service) Close() {
+	s.mu.Lock()
+	s.closed = true
+	rooms := s.rooms
+	s.rooms = map[int64]*room{}
+	s.mu.Unlock()
 	var wg sync.WaitGroup
 	for _, r := range rooms {
 		r.mu.Lock()

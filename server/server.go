@@ -39,7 +39,7 @@ type Server struct {
 	Auth       *account.Auth
 	Assemblies *assembly.Service
 	Voting     *voting.Service
-	Hub        *live.Hub
+	Hub        *live.Service
 	Results    *result.Service
 	Council    *council.Service
 	Rehearsals *rehearsal.Service
@@ -67,7 +67,7 @@ func New(cfg Config, pool *pgxpool.Pool) (*Server, error) {
 	s.Auth = account.NewAuth(env)
 	s.Assemblies = assembly.NewService(env)
 	s.Voting = voting.NewService(env, s.Assemblies)
-	s.Hub = live.NewHub(env, s.Voting)
+	s.Hub = live.NewService(pool, env.Log, env.Metrics)
 	s.Assemblies.OnChange = s.Hub.Changed
 	s.Voting.OnChange = s.Hub.Changed
 	s.Results = result.NewService(pool, s.Hub.Changed)
@@ -100,7 +100,7 @@ func New(cfg Config, pool *pgxpool.Pool) (*Server, error) {
 	})
 	app.Use(s.Auth.Load)
 	s.Auth.Routes(app)
-	live.Routes(app, s.Hub, s.Auth)
+	live.NewHandlers(env, s.Hub, s.Auth).Routes(app)
 	assembly.Routes(app, s.Assemblies, s.Auth)
 	voting.Routes(app, s.Voting, s.Auth)
 	result.NewHandlers(env, s.Results, s.Auth).Routes(app)
