@@ -41,11 +41,11 @@ func audit(ctx context.Context, tx pgx.Tx, u *account.User, district, dong strin
 	}
 	detail, err := json.Marshal(auditDetail{Key: key, Args: args})
 	if err != nil {
-		return err
+		return wrap("audit", err)
 	}
 	_, err = tx.Exec(ctx, `INSERT INTO audit_log (user_id, actor, role, district, dong, assembly_id, action, detail)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, u.ID, u.Email, u.Role, district, dong, assemblyID, action, string(detail))
-	return err
+	return wrap("audit "+action, err)
 }
 
 // Localize writes each entry's detail in lang.
@@ -84,5 +84,10 @@ func Audit(ctx context.Context, q assembly.Querier, u *account.User, lang, distr
 		WHERE ($1 = '' OR district = $1) AND ($2 = '' OR dong = $2)
 		ORDER BY at DESC, id DESC LIMIT $3`, district, dong, limit)
 	es, err := pgx.CollectRows(rows, pgx.RowToStructByName[AuditEntry])
-	return Localize(lang, es), err
+	return Localize(lang, es), wrap("read audit log", err)
+}
+
+// Audit is Audit on the service's database.
+func (s *Service) Audit(ctx context.Context, u *account.User, lang, district, dong string, limit int) ([]AuditEntry, error) {
+	return Audit(ctx, s.pool, u, lang, district, dong, limit)
 }

@@ -8,17 +8,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"sort"
 	"strconv"
 	"strings"
 
-	"github.com/gofiber/fiber/v2"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
 	"maeul/assembly"
-	"maeul/web"
 )
 
 // The Pabulib format (pabulib.org): three sections, META, PROJECTS and
@@ -204,162 +201,6 @@ func ParsePabulib(r io.Reader) (*PBFile, error) {
 	return pb, nil
 }
 
-// Recount is a recount of a Pabulib file.
-type Recount struct {
-	Method, TieBreak string
-	Budget           int64
-	K                int // the Borda length of ordinal votes
-	Ranked           []Ranked
-	Projects         map[int64]PBProject
-}
-
-// RecountPabulib recomputes the priority order and the budget fill of a
-// Pabulib file from its VOTES alone, with the method and tie-break its META
-// names (approval and cost_asc when it names none).
-func RecountPabulib(pb *PBFile) (*Recount, error) {
-	rc := &Recount{Projects: map[int64]PBProject{}}
-	budget, err := strconv.ParseFloat(pb.Meta["budget"], 64)
-	if err != nil || budget < 0 {
-		return nil, fmt.Errorf("META budget %q is not a number", pb.Meta["budget"])
-	}
-	rc.Budget = int64(budget + 0.5)
-	rc.TieBreak = pb.Meta["tie_break"]
-	if rc.TieBreak != TieBreakNumberAsc {
-		rc.TieBreak = TieBreakCostAsc
-	}
-	vt := pb.Meta["vote_type"]
-	switch m := pb.Meta["maeul_method"]; {
-	case m == MethodApproval || m == MethodRanked || m == MethodBudget:
-		rc.Method = m
-	case vt == "ordinal":
-		rc.Method = MethodRanked
-	case vt == "approval" || vt == "":
-		rc.Method = MethodApproval
-	case vt == "cumulative" || vt == "scoring":
-		rc.Method = vt
-	default:
-		return nil, fmt.Errorf("META vote_type %q is not approval, ordinal, cumulative or scoring", vt)
-	}
-	if rc.Method == MethodRanked {
-		rc.K, _ = strconv.Atoi(pb.Meta["max_length"])
-		if rc.K <= 0 {
-			for _, v := range pb.Votes {
-				rc.K = max(rc.K, len(v.Vote))
-			}
-		}
-	}
-	idx := map[string]int{}
-	items := make([]Item, len(pb.Projects))
-	for i, p := range pb.Projects {
-		idx[p.ID] = i
-		// Project ids are numbers in Pabulib files; other ids get their position.
-		id, err := strconv.ParseInt(p.ID, 10, 64)
-		if err != nil {
-			id = int64(i + 1)
-		}
-		items[i] = Item{ID: id, Number: p.Number, Title: p.Name, Cost: p.Cost}
-		rc.Projects[id] = p
-	}
-	for _, v := range pb.Votes {
-		for pos, id := range v.Vote {
-			it := &items[idx[id]]
-			it.Votes++
-			switch {
-			case rc.Method == MethodRanked:
-				it.Points += int64(max(rc.K-pos, 0))
-			case v.Points != nil:
-				it.Points += v.Points[pos]
-			default:
-				it.Points++
-			}
-		}
-	}
-	method := rc.Method
-	if method == "cumulative" || method == "scoring" {
-		method = MethodRanked // order by points
-	}
-	rc.Ranked = Rank(method, rc.TieBreak, rc.Budget, items)
-	return rc, nil
-}
-
-// RecountFile recounts a Pabulib file and prints the ranking and budget fill.
-func RecountFile(w io.Writer, path string) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	pb, err := ParsePabulib(f)
-	if err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	rc, err := RecountPabulib(pb)
-	if err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	return rc.Print(w, pb)
-}
-
-// Print writes the recount as a table, then its checks against the
-// counts and selections the file states itself.
-func (rc *Recount) Print(w io.Writer, pb *PBFile) error {
-	bw := bufio.NewWriter(w)
-	desc := pb.Meta["description"]
-	fmt.Fprintf(bw, "%s\n", desc)
-	cur := pb.Meta["currency"]
-	if cur == "" {
-		cur = "KRW"
-	}
-	fmt.Fprintf(bw, "method %s · %d ballots · %d projects · budget %s %s · tie-break %s\n",
-		rc.Method, len(pb.Votes), len(pb.Projects), web.Group(rc.Budget), cur, rc.TieBreak)
-	fmt.Fprintf(bw, "%s\n\n", TieBreakRule("ko", rc.TieBreak))
-	fmt.Fprintf(bw, "%4s  %-12s %4s %8s %8s %12s %12s  %-8s  %s\n", "rank", "project", "no.", "votes", "points", "cost", "cumulative", "selected", "name / note")
-	var mismatches []string
-	for _, r := range rc.Ranked {
-		p := rc.Projects[r.ID]
-		sel := "-"
-		switch r.Reason {
-		case ReasonSelected:
-			sel = "선정"
-		case ReasonOverCap:
-			sel = "한도 초과"
-		}
-		fmt.Fprintf(bw, "%4d  %-12s %4d %8d %8d %12s %12s  %-8s  %s\n", r.Rank, p.ID, r.Number, r.Votes, r.Points,
-			web.Group(r.Cost), web.Group(r.Cumulative), sel, p.Name)
-		fmt.Fprintf(bw, "%4s  %s\n", "", NoteIn("ko", rc.TieBreak, pb.Meta["currency"], r))
-		if p.Votes != nil && *p.Votes != r.Votes {
-			mismatches = append(mismatches, fmt.Sprintf("project %s: the file says %d votes, its VOTES count %d", p.ID, *p.Votes, r.Votes))
-		}
-	}
-	fmt.Fprintf(bw, "\nallocated %s of %s\n", web.Group(Allocated(rc.Ranked)), web.Group(rc.Budget))
-	var differ []string
-	for _, r := range rc.Ranked {
-		p := rc.Projects[r.ID]
-		if p.Selected == "" {
-			continue
-		}
-		if (p.Selected == "1") != r.Selected {
-			differ = append(differ, fmt.Sprintf("%s (file: selected=%s, recount: %v)", p.ID, p.Selected, r.Selected))
-		}
-	}
-	switch {
-	case len(mismatches) > 0:
-		fmt.Fprintf(bw, "votes: %d project(s) disagree with the file's votes column:\n  %s\n", len(mismatches), strings.Join(mismatches, "\n  "))
-	default:
-		fmt.Fprintln(bw, "votes: every project's recounted votes equal the file's votes column")
-	}
-	switch {
-	case len(differ) > 0:
-		fmt.Fprintf(bw, "selected: the file's selected column differs from greedy-with-skip for %d project(s): %s\n", len(differ), strings.Join(differ, ", "))
-		if c := pb.Meta["comment"]; c != "" {
-			fmt.Fprintf(bw, "  (the file's comment: %s)\n", c)
-		}
-	default:
-		fmt.Fprintln(bw, "selected: the recount agrees with the file's selected column")
-	}
-	return bw.Flush()
-}
-
 // WritePabulib writes the anonymised ballots of a closed or announced
 // assembly and its result in the Pabulib format. Ballots are ordered by
 // their random id, never in the order they were cast, and carry neither
@@ -367,18 +208,14 @@ func (rc *Recount) Print(w io.Writer, pb *PBFile) error {
 func WritePabulib(ctx context.Context, q assembly.Querier, a *assembly.Assembly, r *Result) ([]byte, error) {
 	agendas, err := assembly.FindAgendas(ctx, q, a.ID)
 	if err != nil {
-		return nil, err
-	}
-	byID := map[string]assembly.Agenda{}
-	for _, g := range agendas {
-		byID[g.IDString()] = g
+		return nil, wrap("pabulib: agendas", err)
 	}
 	rows, err := q.Query(ctx, `SELECT b.id, b.channel, coalesce(array_agg(c.agenda_id ORDER BY c.position)
 			FILTER (WHERE c.agenda_id IS NOT NULL), '{}')
 		FROM ballots b LEFT JOIN ballot_choices c ON c.assembly_id = b.assembly_id AND c.ballot_id = b.id
 		WHERE b.assembly_id = $1 GROUP BY b.id, b.channel ORDER BY b.id`, a.ID)
 	if err != nil {
-		return nil, err
+		return nil, wrap("pabulib: ballots", err)
 	}
 	type ballot struct {
 		id      uuid.UUID
@@ -390,12 +227,12 @@ func WritePabulib(ctx context.Context, q assembly.Querier, a *assembly.Assembly,
 		var b ballot
 		if err := rows.Scan(&b.id, &b.channel, &b.choices); err != nil {
 			rows.Close()
-			return nil, err
+			return nil, wrap("pabulib: ballots", err)
 		}
 		ballots = append(ballots, b)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, err
+		return nil, wrap("pabulib: ballots", err)
 	}
 	var buf bytes.Buffer
 	w := csv.NewWriter(&buf)
@@ -421,8 +258,8 @@ func WritePabulib(ctx context.Context, q assembly.Querier, a *assembly.Assembly,
 		{"budget", strconv.FormatInt(a.BudgetCap, 10)},
 		{"vote_type", voteType},
 		{"rule", "greedy"},
-		{"date_begin", a.StartsAt.In(web.Seoul).Format("2006-01-02")},
-		{"date_end", a.EndsAt.In(web.Seoul).Format("2006-01-02")},
+		{"date_begin", a.StartsAt.In(seoul).Format("2006-01-02")},
+		{"date_end", a.EndsAt.In(seoul).Format("2006-01-02")},
 		{"min_length", "1"},
 		{"max_length", strconv.Itoa(maxLen)},
 		{"language", "ko"},
@@ -475,35 +312,23 @@ func oneLineText(s string) string {
 	return strings.Join(strings.Fields(s), " ")
 }
 
-// GET /api/v1/assemblies/{id}/ballots.pb
-func (s *Service) apiPabulib(c *fiber.Ctx) error {
-	a, err := s.assemblyParam(c)
-	if err != nil {
-		return err
-	}
-	if err := s.showable(c, a); err != nil {
-		return err
-	}
-	// Once announced, the file written at the announcement.
-	var stored *string
+// Pabulib returns the assembly's ballots in the Pabulib format: once
+// announced the file written at the announcement, before that (closed) one
+// written now. The caller checks Showable first.
+func (s *Service) Pabulib(ctx context.Context, a *assembly.Assembly) ([]byte, error) {
 	if a.State == assembly.StateAnnounced {
-		err := s.Env.Pool.QueryRow(c.UserContext(), `SELECT pabulib FROM results WHERE assembly_id = $1`, a.ID).Scan(&stored)
+		var stored *string
+		err := s.pool.QueryRow(ctx, `SELECT pabulib FROM results WHERE assembly_id = $1`, a.ID).Scan(&stored)
 		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
-			return err
+			return nil, wrap("read pabulib", err)
+		}
+		if stored != nil {
+			return []byte(*stored), nil
 		}
 	}
-	var b []byte
-	if stored != nil {
-		b = []byte(*stored)
-	} else {
-		r, err := Find(c.UserContext(), s.Env.Pool, a)
-		if err != nil {
-			return err
-		}
-		if b, err = WritePabulib(c.UserContext(), s.Env.Pool, a, r); err != nil {
-			return err
-		}
+	r, err := Find(ctx, s.pool, a)
+	if err != nil {
+		return nil, err
 	}
-	sendFile(c, b, "text/plain; charset=utf-8", "maeul_"+a.Slug+".pb", Hash(b))
-	return nil
+	return WritePabulib(ctx, s.pool, a, r)
 }

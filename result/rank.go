@@ -4,7 +4,6 @@ import (
 	"sort"
 
 	"maeul/i18n"
-	"maeul/web"
 )
 
 // Voting methods and tie-break rules, as stored on the assembly (the same
@@ -135,11 +134,11 @@ func NoteIn(lang, tieBreak, currency string, r Ranked) string {
 	money := func(n int64) string {
 		switch {
 		case currency != "KRW" && currency != "":
-			return web.Group(n) + " " + currency
+			return group(n) + " " + currency
 		case lang == "en":
-			return web.Group(n) + " won"
+			return group(n) + " won"
 		}
-		return web.Won(n)
+		return won(n)
 	}
 	var s string
 	switch r.Reason {

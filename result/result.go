@@ -10,33 +10,62 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"maeul"
 	"maeul/account"
 	"maeul/assembly"
 	"maeul/voting"
-	"maeul/web"
 )
 
-// Service is the results part of the service.
+// Service is the domain half of results: the rules and the SQL. The HTTP
+// half (Handlers) parses requests and renders what it returns.
 type Service struct {
-	Env        *web.Env
-	Assemblies *assembly.Service
-	Voting     *voting.Service
-	// ReceiptLimit limits receipt checks per client address.
-	ReceiptLimit *web.Limiter
-	// Now is the clock for deadlines (tests may move it).
+	pool *pgxpool.Pool
+	// OnChange is told, after the commit, that an assembly's state changed
+	// (the announcement), so live viewers see it.
+	OnChange func(assemblyID int64)
+	// Now is the clock for the plan year (tests may move it).
 	Now func() time.Time
 }
 
-// NewService returns the results service.
-func NewService(env *web.Env, asm *assembly.Service, vote *voting.Service) *Service {
-	return &Service{Env: env, Assemblies: asm, Voting: vote,
-		ReceiptLimit: web.NewLimiter(10, 6*time.Second), Now: time.Now}
+// NewService returns the results service on pool; onChange (may be nil)
+// hears of announcements.
+func NewService(pool *pgxpool.Pool, onChange func(int64)) *Service {
+	if onChange == nil {
+		onChange = func(int64) {}
+	}
+	return &Service{pool: pool, OnChange: onChange, Now: time.Now}
+}
+
+// ThisYear is the plan year now, in Seoul.
+func (s *Service) ThisYear() int { return s.Now().In(seoul).Year() }
+
+// wrap names the operation on an error people should not read, so a 500
+// in the log says what failed; an *maeul.Error (and nil) passes as is.
+func wrap(op string, err error) error {
+	var me *maeul.Error
+	if err == nil || errors.As(err, &me) {
+		return err
+	}
+	return fmt.Errorf("result: %s: %w", op, err)
+}
+
+// Assembly finds an assembly by id.
+func (s *Service) Assembly(ctx context.Context, id int64) (*assembly.Assembly, error) {
+	a, err := assembly.FindAssembly(ctx, s.pool, id)
+	return a, wrap("find assembly", err)
+}
+
+// AssemblyBySlug finds an assembly by its slug.
+func (s *Service) AssemblyBySlug(ctx context.Context, slug string) (*assembly.Assembly, error) {
+	a, err := assembly.FindAssemblyBySlug(ctx, s.pool, slug)
+	return a, wrap("find assembly", err)
 }
 
 // Channels, in the order pages show them.
@@ -116,6 +145,31 @@ func CanShow(a *assembly.Assembly, u *account.User) bool {
 	return false
 }
 
+// Showable returns nil when u (nil: anyone) may see the assembly's result;
+// otherwise why not: EUNAUTHORIZED (closed, not signed in), ENOTFOUND (not
+// closed yet, not signed in), EFORBIDDEN (another dong's host) or
+// ECONFLICT (not closed yet).
+func Showable(a *assembly.Assembly, u *account.User) error {
+	if CanShow(a, u) {
+		return nil
+	}
+	switch {
+	case u == nil:
+		if a.State == assembly.StateClosed {
+			return maeul.Errorf(maeul.EUNAUTHORIZED, "result.not_announced")
+		}
+		return maeul.Errorf(maeul.ENOTFOUND, "result.not_announced")
+	case !u.CanRead(a.District, a.Dong):
+		return account.Forbid()
+	}
+	return maeul.Errorf(maeul.ECONFLICT, "result.not_closed")
+}
+
+// Result returns the assembly's result (see Find).
+func (s *Service) Result(ctx context.Context, a *assembly.Assembly) (*Result, error) {
+	return Find(ctx, s.pool, a)
+}
+
 // Find returns the result of an assembly: the frozen snapshot once
 // announced, a fresh count while closed. Returns ECONFLICT before the vote
 // has closed (nothing to show yet).
@@ -144,11 +198,11 @@ func findSnapshot(ctx context.Context, q assembly.Querier, a *assembly.Assembly)
 		return r, nil
 	}
 	if err != nil {
-		return nil, err
+		return nil, wrap("read snapshot", err)
 	}
 	var r Result
 	if err := json.Unmarshal(raw, &r); err != nil {
-		return nil, err
+		return nil, wrap("read snapshot", err)
 	}
 	r.SHA256 = sum
 	r.State = a.State
@@ -156,60 +210,36 @@ func findSnapshot(ctx context.Context, q assembly.Querier, a *assembly.Assembly)
 }
 
 // Compute counts the ballots of a closed (or announced) assembly and ranks
-// the agendas. It reads the ballots table itself: voting.Count withholds
-// per-agenda numbers while sealed, and has no per-channel split.
+// the agendas, on voting's one full count (voting.CountBallots): voting.Count
+// withholds per-agenda numbers while sealed, and has no per-channel split.
 func Compute(ctx context.Context, q assembly.Querier, a *assembly.Assembly) (*Result, error) {
 	agendas, err := assembly.FindAgendas(ctx, q, a.ID)
 	if err != nil {
-		return nil, err
+		return nil, wrap("compute: agendas", err)
+	}
+	counts, err := voting.CountBallots(ctx, q, a)
+	if err != nil {
+		return nil, wrap("compute", err)
 	}
 	r := &Result{AssemblyID: a.IDString(), Slug: a.Slug, District: a.District, Dong: a.Dong, Title: a.Title,
 		State: a.State, Method: a.Method, MaxChoices: a.MaxChoices, BudgetCap: a.BudgetCap, TieBreak: a.TieBreak,
 		TieBreakRule: TieBreakRule("ko", a.TieBreak), Channels: map[string]int64{}, ByChannel: map[string][]ChannelRank{},
-		AnnouncedAt: a.AnnouncedAt, Frozen: a.State == assembly.StateAnnounced}
+		AnnouncedAt: a.AnnouncedAt, Frozen: a.State == assembly.StateAnnounced, Ballots: counts.Ballots}
 	for _, ch := range Channels {
 		r.Channels[ch] = 0
 	}
-	counts, err := voting.CountBallots(ctx, q, a)
-	if err != nil {
-		return nil, err
-	}
-	r.Ballots = counts.Ballots
 	for ch, n := range counts.Channels {
-		r.Channels[ch] += n
+		r.Channels[ch] = n
 	}
-	byCh := map[string]map[int64]ChannelCount{}
-	for _, ch := range Channels {
-		byCh[ch] = map[int64]ChannelCount{}
-	}
-	rows, err := q.Query(ctx, `SELECT b.channel, c.agenda_id, count(*),
-			sum(CASE WHEN $2 = 'ranked' THEN greatest($3::int - c.position + 1, 0) ELSE 1 END)
-		FROM ballot_choices c JOIN ballots b ON b.assembly_id = c.assembly_id AND b.id = c.ballot_id
-		WHERE c.assembly_id = $1 GROUP BY b.channel, c.agenda_id`, a.ID, a.Method, a.MaxChoices)
-	if err != nil {
-		return nil, err
-	}
-	for rows.Next() {
-		var ch string
-		var id int64
-		var cc ChannelCount
-		if err := rows.Scan(&ch, &id, &cc.Votes, &cc.Points); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		if byCh[ch] == nil {
-			byCh[ch] = map[int64]ChannelCount{}
-		}
-		byCh[ch][id] = cc
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
+	count := func(id int64, ch string) ChannelCount {
+		cc := counts.Agendas[id][ch]
+		return ChannelCount{Votes: cc.Votes, Points: cc.Points}
 	}
 	items := make([]Item, len(agendas))
 	for i, g := range agendas {
 		items[i] = Item{ID: g.ID, Number: g.Number, Title: g.Title, Cost: g.Cost}
 		for _, ch := range Channels {
-			cc := byCh[ch][g.ID]
+			cc := count(g.ID, ch)
 			items[i].Votes += cc.Votes
 			items[i].Points += cc.Points
 		}
@@ -222,14 +252,14 @@ func Compute(ctx context.Context, q assembly.Querier, a *assembly.Assembly) (*Re
 			Reason: x.Reason, Cumulative: x.Cumulative, Remaining: x.Remaining, Tied: x.Tied,
 			Note: Note("ko", a.TieBreak, x), NoteEn: Note("en", a.TieBreak, x), Channels: map[string]ChannelCount{}}
 		for _, ch := range Channels {
-			ar.Channels[ch] = byCh[ch][x.ID]
+			ar.Channels[ch] = count(x.ID, ch)
 		}
 		r.Agendas = append(r.Agendas, ar)
 	}
 	for _, ch := range Channels {
 		chItems := make([]Item, len(agendas))
 		for i, g := range agendas {
-			cc := byCh[ch][g.ID]
+			cc := count(g.ID, ch)
 			chItems[i] = Item{ID: g.ID, Number: g.Number, Cost: g.Cost, Votes: cc.Votes, Points: cc.Points}
 		}
 		list := []ChannelRank{}
@@ -245,60 +275,4 @@ func Compute(ctx context.Context, q assembly.Querier, a *assembly.Assembly) (*Re
 func Hash(b []byte) string {
 	h := sha256.Sum256(b)
 	return hex.EncodeToString(h[:])
-}
-
-// Announce moves a closed assembly to announced and freezes its result, in
-// one transaction: the state change, the snapshot and the audit entry are
-// written together or not at all. Returns EFORBIDDEN unless u manages the
-// assembly's dong, ECONFLICT unless the assembly is closed.
-func (s *Service) Announce(ctx context.Context, id int64, u *account.User) (*Result, error) {
-	tx, err := s.Env.Pool.Begin(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback(ctx)
-	a, err := assembly.FindAssembly(ctx, tx, id)
-	if err != nil {
-		return nil, err
-	}
-	if !u.CanManage(a.District, a.Dong) {
-		return nil, account.Forbid()
-	}
-	var at time.Time
-	err = tx.QueryRow(ctx, `UPDATE assemblies SET state = 'announced', announced_at = now(), updated_at = now()
-		WHERE id = $1 AND state = 'closed' RETURNING announced_at`, id).Scan(&at)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, maeul.Errorf(maeul.ECONFLICT, "result.announce_not_closed")
-	}
-	if err != nil {
-		return nil, err
-	}
-	a.State, a.AnnouncedAt = assembly.StateAnnounced, &at
-	r, err := Compute(ctx, tx, a)
-	if err != nil {
-		return nil, err
-	}
-	r.Frozen = true
-	raw, err := json.Marshal(r)
-	if err != nil {
-		return nil, err
-	}
-	r.SHA256 = Hash(raw)
-	pb, err := WritePabulib(ctx, tx, a, r)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := tx.Exec(ctx, `INSERT INTO results (assembly_id, snapshot, sha256, announced_by, pabulib) VALUES ($1, $2, $3, $4, $5)`,
-		id, raw, r.SHA256, u.ID, string(pb)); err != nil {
-		return nil, err
-	}
-	if err := audit(ctx, tx, u, a.District, a.Dong, &a.ID, "announce", "workflow.audit.announce",
-		web.Group(r.Ballots), web.Group(r.Allocated), r.SHA256); err != nil {
-		return nil, err
-	}
-	if err := tx.Commit(ctx); err != nil {
-		return nil, err
-	}
-	s.Assemblies.OnChange(id)
-	return r, nil
 }

@@ -11,9 +11,9 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"maeul/account"
 	"maeul/assembly"
 	"maeul/i18n"
-	"maeul/web"
 )
 
 // Submission is the selected-agenda submission of one assembly in the
@@ -67,7 +67,7 @@ func BuildSubmission(ctx context.Context, q assembly.Querier, a *assembly.Assemb
 	}
 	agendas, err := assembly.FindAgendas(ctx, q, a.ID)
 	if err != nil {
-		return nil, err
+		return nil, wrap("build submission: agendas", err)
 	}
 	byID := map[string]assembly.Agenda{}
 	for _, g := range agendas {
@@ -76,19 +76,19 @@ func BuildSubmission(ctx context.Context, q assembly.Querier, a *assembly.Assemb
 	deps := map[int64]string{}
 	rows, err := q.Query(ctx, `SELECT agenda_id, department FROM designations WHERE assembly_id = $1`, a.ID)
 	if err != nil {
-		return nil, err
+		return nil, wrap("build submission: designations", err)
 	}
 	for rows.Next() {
 		var id int64
 		var d string
 		if err := rows.Scan(&id, &d); err != nil {
 			rows.Close()
-			return nil, err
+			return nil, wrap("build submission: designations", err)
 		}
 		deps[id] = d
 	}
 	if err := rows.Err(); err != nil {
-		return nil, err
+		return nil, wrap("build submission: designations", err)
 	}
 	s := &Submission{Title: i18n.T("ko", "submission.sheet_title", a.Dong), AssemblyID: a.IDString(),
 		District: a.District, Dong: a.Dong, Year: PlanYear(a), Method: r.Method, BudgetCap: r.BudgetCap,
@@ -96,7 +96,7 @@ func BuildSubmission(ctx context.Context, q assembly.Querier, a *assembly.Assemb
 	for _, x := range r.Agendas {
 		g := byID[x.ID]
 		row := SubmissionRow{Rank: x.Rank, AgendaID: x.ID, Number: x.Number, Title: x.Title, Location: g.Location,
-			Content: g.Summary, Cost: x.Cost, CostMillion: web.Million(x.Cost), DistrictDepartment: g.DistrictDepartment,
+			Content: g.Summary, Cost: x.Cost, CostMillion: million(x.Cost), DistrictDepartment: g.DistrictDepartment,
 			CityDepartment: g.CityDepartment, CurrentSubsidy: g.CurrentSubsidy, CapitalSubsidy: g.CapitalSubsidy,
 			ExecutingDepartment: deps[g.ID], Votes: x.Votes, Points: x.Points, Selected: x.Selected}
 		row.Remarks = remarks(r.Method, x)
@@ -105,15 +105,37 @@ func BuildSubmission(ctx context.Context, q assembly.Querier, a *assembly.Assemb
 	return s, nil
 }
 
+// Submission builds the assembly's submission (see BuildSubmission).
+func (s *Service) Submission(ctx context.Context, a *assembly.Assembly) (*Submission, error) {
+	return BuildSubmission(ctx, s.pool, a)
+}
+
+// SubmissionFor finds the assembly and builds its submission for a host
+// who may read it (EFORBIDDEN otherwise), once the vote has closed.
+func (s *Service) SubmissionFor(ctx context.Context, u *account.User, assemblyID int64) (*assembly.Assembly, *Submission, error) {
+	a, err := s.Assembly(ctx, assemblyID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !u.CanRead(a.District, a.Dong) {
+		return nil, nil, account.Forbid()
+	}
+	sub, err := BuildSubmission(ctx, s.pool, a)
+	if err != nil {
+		return nil, nil, err
+	}
+	return a, sub, nil
+}
+
 // PlanYear is the year of the assembly in Seoul: the plan year its
 // submission belongs to.
-func PlanYear(a *assembly.Assembly) int { return a.StartsAt.In(web.Seoul).Year() }
+func PlanYear(a *assembly.Assembly) int { return a.StartsAt.In(seoul).Year() }
 
 func remarks(method string, x AgendaResult) string {
 	var parts []string
-	parts = append(parts, i18n.T("ko", "submission.votes", web.Group(x.Votes)))
+	parts = append(parts, i18n.T("ko", "submission.votes", group(x.Votes)))
 	if method == MethodRanked {
-		parts = append(parts, i18n.T("ko", "submission.points", web.Group(x.Points)))
+		parts = append(parts, i18n.T("ko", "submission.points", group(x.Points)))
 	}
 	switch x.Reason {
 	case ReasonSelected:
@@ -132,7 +154,7 @@ func (r SubmissionRow) BudgetSplit() string {
 	if r.CurrentSubsidy == 0 && r.CapitalSubsidy == 0 {
 		return ""
 	}
-	return i18n.T("ko", "submission.split", web.Million(r.CurrentSubsidy), web.Million(r.CapitalSubsidy))
+	return i18n.T("ko", "submission.split", million(r.CurrentSubsidy), million(r.CapitalSubsidy))
 }
 
 // JSON is the canonical content: compact JSON of the submission.
@@ -162,7 +184,7 @@ func (r SubmissionRow) splitMillion() (string, string) {
 	if r.CurrentSubsidy == 0 && r.CapitalSubsidy == 0 {
 		return "", ""
 	}
-	return web.Million(r.CurrentSubsidy), web.Million(r.CapitalSubsidy)
+	return million(r.CurrentSubsidy), million(r.CapitalSubsidy)
 }
 
 // CSV writes the submission as UTF-8 with a byte-order mark (so Korean
@@ -216,13 +238,15 @@ var xlsxColumns = []struct {
 // agenda, borders, wrapped text, and an A4 landscape print setup fitted to
 // the page width. The last row states the SHA-256 of the canonical content.
 func (s *Submission) XLSX() ([]byte, error) {
-	return writeXLSX(s.Title, []*Submission{s}, false, s.SHA256())
+	b, err := writeXLSX(s.Title, []*Submission{s}, false, s.SHA256())
+	return b, wrap("write xlsx", err)
 }
 
 // ConsolidatedXLSX writes several submissions (a district's, or the city's)
 // in one sheet, with 자치구 and 동 columns in front.
 func ConsolidatedXLSX(title string, subs []*Submission, sum string) ([]byte, error) {
-	return writeXLSX(title, subs, true, sum)
+	b, err := writeXLSX(title, subs, true, sum)
+	return b, wrap("write xlsx", err)
 }
 
 func writeXLSX(title string, subs []*Submission, withPlace bool, sum string) ([]byte, error) {

@@ -19,11 +19,11 @@ import (
 	"maeul/account"
 	"maeul/assembly"
 	"maeul/council"
+	"maeul/live"
 	"maeul/rehearsal"
 	"maeul/result"
 	"maeul/static"
 	"maeul/voting"
-	"maeul/voting/live"
 	"maeul/web"
 )
 
@@ -46,7 +46,7 @@ type Server struct {
 	Auth       *account.Auth
 	Assemblies *assembly.Service
 	Voting     *voting.Service
-	Hub        *live.Hub
+	Hub        *live.Service
 	Results    *result.Service
 	Council    *council.Service
 	Rehearsals *rehearsal.Service
@@ -76,10 +76,10 @@ func New(cfg Config, pool *pgxpool.Pool) (*Server, error) {
 	s.Auth = account.NewAuth(env, account.NewStore(pool))
 	s.Assemblies = assembly.NewService(pool)
 	s.Voting = voting.NewService(pool, env.BaseURL, env.Log, env.Metrics)
-	s.Hub = live.NewHub(env, s.Voting)
+	s.Hub = live.NewService(pool, env.Log, env.Metrics)
 	s.Assemblies.OnChange = s.Hub.Changed
 	s.Voting.OnChange = s.Hub.Changed
-	s.Results = result.NewService(env, s.Assemblies, s.Voting)
+	s.Results = result.NewService(pool, s.Hub.Changed)
 	s.Council = council.NewService(pool)
 	issue := func(ctx context.Context, u *account.User, id int64, n int) ([]string, error) {
 		_, _, codes, err := s.Voting.IssueCodes(ctx, u, id, n, voting.ChannelOnsite)
@@ -108,10 +108,10 @@ func New(cfg Config, pool *pgxpool.Pool) (*Server, error) {
 	})
 	app.Use(s.Auth.Load)
 	s.Auth.Routes(app)
-	live.Routes(app, s.Hub, s.Auth)
+	live.NewHandlers(env, s.Hub, s.Auth).Routes(app)
 	assembly.NewHandlers(env, s.Assemblies, s.Auth).Routes(app)
 	voting.NewHandlers(env, s.Voting, s.Auth).Routes(app)
-	result.Routes(app, s.Results, s.Auth)
+	result.NewHandlers(env, s.Results, s.Auth).Routes(app)
 	council.NewHandlers(env, s.Council, s.Auth).Routes(app)
 	rehearsal.NewHandlers(env, s.Rehearsals, s.Auth).Routes(app)
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })

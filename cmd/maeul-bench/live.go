@@ -35,7 +35,7 @@ import (
 
 	"maeul/account"
 	"maeul/database"
-	"maeul/voting/live"
+	"maeul/live"
 )
 
 type liveOpts struct {

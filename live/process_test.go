@@ -20,10 +20,10 @@ import (
 
 	"maeul/account"
 	"maeul/assembly"
+	"maeul/live"
 	"maeul/server"
 	"maeul/server/servertest"
 	"maeul/voting"
-	"maeul/voting/live"
 )
 
 // proc is a real `maeul serve` process.

@@ -7,13 +7,11 @@ import (
 	"encoding/base64"
 	"time"
 
-	"github.com/gofiber/fiber/v2"
+	"github.com/gorilla/websocket"
 	"github.com/jackc/pgx/v5"
 
 	"maeul"
-	"maeul/account"
 	"maeul/assembly"
-	"maeul/web"
 )
 
 // Link is a projector link: a URL with a token that shows one assembly's
@@ -47,7 +45,7 @@ func CreateLink(ctx context.Context, q assembly.Querier, assemblyID int64, userI
 		assemblyID, hashLink(tok), label, userID)
 	l, err := pgx.CollectExactlyOneRow(rows, pgx.RowToAddrOfStructByName[Link])
 	if err != nil {
-		return "", nil, err
+		return "", nil, wrap("create projector link", err)
 	}
 	return tok, l, nil
 }
@@ -56,7 +54,8 @@ func CreateLink(ctx context.Context, q assembly.Querier, assemblyID int64, userI
 func FindLinks(ctx context.Context, q assembly.Querier, assemblyID int64) ([]Link, error) {
 	rows, _ := q.Query(ctx, `SELECT id, assembly_id, label, created_by, created_at, revoked_at
 		FROM projector_links WHERE assembly_id = $1 ORDER BY id DESC`, assemblyID)
-	return pgx.CollectRows(rows, pgx.RowToStructByName[Link])
+	links, err := pgx.CollectRows(rows, pgx.RowToStructByName[Link])
+	return links, wrap("find projector links", err)
 }
 
 // RevokeLink stops a link from working. Returns ENOTFOUND if the assembly
@@ -68,7 +67,7 @@ func RevokeLink(ctx context.Context, q assembly.Querier, assemblyID, linkID int6
 	if err == pgx.ErrNoRows {
 		return maeul.Errorf(maeul.ENOTFOUND, "projector.link_not_found")
 	}
-	return err
+	return wrap("revoke projector link", err)
 }
 
 // LinkValid returns the id of the active projector link tok of the
@@ -80,7 +79,7 @@ func LinkValid(ctx context.Context, q assembly.Querier, assemblyID int64, tok st
 	if err == pgx.ErrNoRows {
 		return 0, nil
 	}
-	return id, err
+	return id, wrap("check projector link", err)
 }
 
 // revokedLinks returns which of the given links have been revoked.
@@ -91,83 +90,69 @@ func revokedLinks(ctx context.Context, q assembly.Querier, ids []int64) (map[int
 	for _, id := range got {
 		m[id] = true
 	}
-	return m, err
+	return m, wrap("find revoked projector links", err)
 }
 
-// mayView returns nil when the request may see the assembly's live tally
-// and projector: a host who can read the assembly (session or Bearer
-// token), a projector link token (?t=), or anyone once the results are
-// announced. Otherwise EUNAUTHORIZED (no or bad credentials; bad link
-// tokens are rate-limited per client) or EFORBIDDEN (another dong's host).
-// The id of the projector link used, if any, is returned so its viewers
-// can be cut off when it is revoked.
-func (h *Hub) mayView(c *fiber.Ctx, a *assembly.Assembly) (int64, error) {
-	u := account.CurrentUser(c)
-	if u.CanRead(a.District, a.Dong) {
-		return 0, nil
+// cutRevoked closes the websockets opened with projector links that have
+// since been revoked.
+func (s *Service) cutRevoked(ctx context.Context) {
+	byLink := map[int64][]*viewer{}
+	s.mu.Lock()
+	for _, r := range s.rooms {
+		r.mu.Lock()
+		for v := range r.viewers {
+			if v.link != 0 {
+				byLink[v.link] = append(byLink[v.link], v)
+			}
+		}
+		r.mu.Unlock()
 	}
-	if tok := c.Query("t"); tok != "" {
-		key := web.ClientKey(c)
-		if err := h.linkBlocked(key); err != nil {
-			return 0, err
-		}
-		id, err := LinkValid(c.UserContext(), h.env.Pool, a.ID, tok)
-		if err != nil {
-			return 0, err
-		}
-		if id != 0 {
-			return id, nil
-		}
-		if err := h.linkFailed(key); err != nil {
-			return 0, err
-		}
-		if a.State != assembly.StateAnnounced {
-			return 0, maeul.Errorf(maeul.EUNAUTHORIZED, "projector.bad_link")
+	s.mu.Unlock()
+	if len(byLink) == 0 {
+		return
+	}
+	ids := make([]int64, 0, len(byLink))
+	for id := range byLink {
+		ids = append(ids, id)
+	}
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	revoked, err := revokedLinks(ctx, s.pool, ids)
+	if err != nil {
+		s.log.Warn("live: checking projector links failed", "err", err)
+		return
+	}
+	for id := range revoked {
+		for _, v := range byLink[id] {
+			v.kill(websocket.ClosePolicyViolation)
 		}
 	}
-	if a.State == assembly.StateAnnounced {
-		return 0, nil
-	}
-	if u != nil {
-		return 0, account.Forbid()
-	}
-	return 0, maeul.Errorf(maeul.EUNAUTHORIZED, "error.unauthorized")
 }
 
-// linkBlocked refuses a client that has failed too many link tokens
-// lately. Only failures count, so a wall (or a hall of phones behind one
-// address) may reconnect as often as it needs.
-func (h *Hub) linkBlocked(key string) error {
-	h.blockMu.Lock()
-	defer h.blockMu.Unlock()
-	until, ok := h.blocked[key]
-	if !ok {
-		return nil
+// CreateLink makes a projector link for an assembly and returns its token
+// (see CreateLink).
+func (s *Service) CreateLink(ctx context.Context, assemblyID int64, userID *int64, label string) (string, *Link, error) {
+	return CreateLink(ctx, s.pool, assemblyID, userID, label)
+}
+
+// Links returns an assembly's projector links, the newest first.
+func (s *Service) Links(ctx context.Context, assemblyID int64) ([]Link, error) {
+	return FindLinks(ctx, s.pool, assemblyID)
+}
+
+// RevokeLink stops a link from working (ENOTFOUND if the assembly has no
+// such active link). Screens opened with it stop now here, and at the next
+// resync on the other instances.
+func (s *Service) RevokeLink(ctx context.Context, assemblyID, linkID int64) error {
+	if err := RevokeLink(ctx, s.pool, assemblyID, linkID); err != nil {
+		return err
 	}
-	if wait := time.Until(until); wait > 0 {
-		e := maeul.Errorf(maeul.ETOOMANY, "error.too_many")
-		e.RetryAfter = int(wait/time.Second) + 1
-		return e
-	}
-	delete(h.blocked, key)
+	go s.cutRevoked(context.Background())
 	return nil
 }
 
-// linkFailed counts a wrong link token; past the budget the client is
-// blocked until its bucket refills.
-func (h *Hub) linkFailed(key string) error {
-	err := h.linkLimit.Check(key)
-	if e, ok := err.(*maeul.Error); ok {
-		h.blockMu.Lock()
-		if len(h.blocked) > 10_000 {
-			for k, t := range h.blocked {
-				if time.Now().After(t) {
-					delete(h.blocked, k)
-				}
-			}
-		}
-		h.blocked[key] = time.Now().Add(time.Duration(e.RetryAfter) * time.Second)
-		h.blockMu.Unlock()
-	}
-	return err
+// LinkValid returns the id of the assembly's active projector link tok, or
+// 0 if there is none.
+func (s *Service) LinkValid(ctx context.Context, assemblyID int64, tok string) (int64, error) {
+	return LinkValid(ctx, s.pool, assemblyID, tok)
 }

@@ -5,8 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"maeul/live"
 	"maeul/voting"
-	"maeul/voting/live"
 )
 
 func tally(method, tieBreak string, cap int64, agendas ...[3]int64) *voting.Tally {

@@ -15,9 +15,9 @@ import (
 
 	"maeul/account"
 	"maeul/assembly"
+	"maeul/live"
 	"maeul/server/servertest"
 	"maeul/voting"
-	"maeul/voting/live"
 )
 
 func TestProjectorInBrowser(t *testing.T) {

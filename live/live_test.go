@@ -18,9 +18,9 @@ import (
 	"maeul/account"
 	"maeul/assembly"
 	"maeul/database/dbtest"
+	"maeul/live"
 	"maeul/server/servertest"
 	"maeul/voting"
-	"maeul/voting/live"
 )
 
 func TestMain(m *testing.M) { dbtest.Main(m) }

@@ -1,0 +1,70 @@
+package result
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"maeul"
+	"maeul/account"
+	"maeul/assembly"
+)
+
+// Announce moves a closed assembly to announced and freezes its result, in
+// one transaction: the state change, the snapshot and the audit entry are
+// written together or not at all. Returns EFORBIDDEN unless u manages the
+// assembly's dong, ECONFLICT unless the assembly is closed.
+func (s *Service) Announce(ctx context.Context, id int64, u *account.User) (*Result, error) {
+	tx, err := s.pool.Begin(ctx)
+	if err != nil {
+		return nil, wrap("announce", err)
+	}
+	defer tx.Rollback(ctx)
+	a, err := assembly.FindAssembly(ctx, tx, id)
+	if err != nil {
+		return nil, wrap("announce: find assembly", err)
+	}
+	if !u.CanManage(a.District, a.Dong) {
+		return nil, account.Forbid()
+	}
+	var at time.Time
+	err = tx.QueryRow(ctx, `UPDATE assemblies SET state = 'announced', announced_at = now(), updated_at = now()
+		WHERE id = $1 AND state = 'closed' RETURNING announced_at`, id).Scan(&at)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, maeul.Errorf(maeul.ECONFLICT, "result.announce_not_closed")
+	}
+	if err != nil {
+		return nil, wrap("announce", err)
+	}
+	a.State, a.AnnouncedAt = assembly.StateAnnounced, &at
+	r, err := Compute(ctx, tx, a)
+	if err != nil {
+		return nil, err
+	}
+	r.Frozen = true
+	raw, err := json.Marshal(r)
+	if err != nil {
+		return nil, wrap("announce: snapshot", err)
+	}
+	r.SHA256 = Hash(raw)
+	pb, err := WritePabulib(ctx, tx, a, r)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO results (assembly_id, snapshot, sha256, announced_by, pabulib) VALUES ($1, $2, $3, $4, $5)`,
+		id, raw, r.SHA256, u.ID, string(pb)); err != nil {
+		return nil, wrap("announce: store snapshot", err)
+	}
+	if err := audit(ctx, tx, u, a.District, a.Dong, &a.ID, "announce", "workflow.audit.announce",
+		group(r.Ballots), group(r.Allocated), r.SHA256); err != nil {
+		return nil, err
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return nil, wrap("announce", err)
+	}
+	s.OnChange(id)
+	return r, nil
+}
