@@ -3,6 +3,6 @@
 // rules of who may see and change which assembly.
 //
 // The domain half (users.go, roles.go, sessions.go, tokens.go, store.go) is
-// the Store on a pool; the HTTP half (middleware.go, routes.go,
-// pages_login.go) is Auth: the middleware and the login pages.
+// the Service on a pool; the HTTP half (middleware.go, routes.go,
+// pages_login.go) is Handlers: the middleware and the login pages.
 package account

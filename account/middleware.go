@@ -15,20 +15,20 @@ import (
 // SessionCookie is the name of the host's session cookie.
 const SessionCookie = "maeul_session"
 
-// Auth is the HTTP half of the package: the middleware that finds the host
+// Handlers is the HTTP half of the package: the middleware that finds the host
 // of a request, from a Bearer token or the session cookie, guards host pages
 // and the API, and serves the login pages.
-type Auth struct {
-	Store *Store
-	Env   *web.Env
+type Handlers struct {
+	Service *Service
+	Env     *web.Env
 	// LoginLimit limits login attempts per client address and email.
 	LoginLimit *web.Limiter
 }
 
-// NewAuth builds the middleware on the store: 10 login attempts at once per
+// NewHandlers builds the middleware on the store: 10 login attempts at once per
 // client and email, then one every 30 seconds.
-func NewAuth(env *web.Env, store *Store) *Auth {
-	return &Auth{Store: store, Env: env, LoginLimit: web.NewLimiter(10, 30*time.Second)}
+func NewHandlers(env *web.Env, store *Service) *Handlers {
+	return &Handlers{Service: store, Env: env, LoginLimit: web.NewLimiter(10, 30*time.Second)}
 }
 
 const localBearer = "maeul.bearer"
@@ -36,13 +36,13 @@ const localBearer = "maeul.bearer"
 // Load is global middleware: it sets the current user (if any) and the CSRF
 // token in the request's locals. It never refuses a request itself, except
 // a malformed or unknown Bearer token.
-func (a *Auth) Load(c *fiber.Ctx) error {
+func (a *Handlers) Load(c *fiber.Ctx) error {
 	if h := c.Get(fiber.HeaderAuthorization); h != "" {
 		tok, ok := strings.CutPrefix(h, "Bearer ")
 		if !ok || tok == "" {
 			return maeul.Errorf(maeul.EUNAUTHORIZED, "account.bad_token")
 		}
-		u, err := a.Store.UserByToken(c.UserContext(), strings.TrimSpace(tok))
+		u, err := a.Service.UserByToken(c.UserContext(), strings.TrimSpace(tok))
 		if err != nil {
 			return err
 		}
@@ -51,7 +51,7 @@ func (a *Auth) Load(c *fiber.Ctx) error {
 		return c.Next()
 	}
 	if tok := c.Cookies(SessionCookie); tok != "" {
-		s, err := a.Store.SessionByToken(c.UserContext(), tok)
+		s, err := a.Service.SessionByToken(c.UserContext(), tok)
 		switch {
 		case maeul.ErrorCode(err) == maeul.ENOTFOUND:
 			// A stale cookie: the request goes on as a resident's.
@@ -76,7 +76,7 @@ func CurrentUser(c *fiber.Ctx) *User {
 // pages redirect to the login page. For cookie sessions, any state-changing
 // request must carry the session's CSRF token (form field _csrf or header
 // X-CSRF-Token); Bearer requests need none, since browsers never add them.
-func (a *Auth) Require(c *fiber.Ctx) error {
+func (a *Handlers) Require(c *fiber.Ctx) error {
 	u := CurrentUser(c)
 	if u == nil {
 		if web.WantsJSON(c) || c.Method() != fiber.MethodGet {
@@ -88,7 +88,7 @@ func (a *Auth) Require(c *fiber.Ctx) error {
 }
 
 // CheckCSRF enforces the CSRF token on unsafe methods of cookie sessions.
-func (a *Auth) CheckCSRF(c *fiber.Ctx) error {
+func (a *Handlers) CheckCSRF(c *fiber.Ctx) error {
 	switch c.Method() {
 	case fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions:
 		return c.Next()
@@ -120,7 +120,7 @@ func RequireRole(roles ...string) fiber.Handler {
 	}
 }
 
-func (a *Auth) setCookie(c *fiber.Ctx, value string, maxAge int) {
+func (a *Handlers) setCookie(c *fiber.Ctx, value string, maxAge int) {
 	c.Cookie(&fiber.Cookie{Name: SessionCookie, Value: value, Path: "/", MaxAge: maxAge,
 		HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode, Secure: a.Env.Secure})
 }

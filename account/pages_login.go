@@ -19,7 +19,7 @@ type LoginPage struct {
 	Error string
 }
 
-func (a *Auth) loginPage(c *fiber.Ctx) error {
+func (a *Handlers) loginPage(c *fiber.Ctx) error {
 	if CurrentUser(c) != nil {
 		return c.Redirect(safeNext(c.Query("next")), fiber.StatusSeeOther)
 	}
@@ -28,7 +28,7 @@ func (a *Auth) loginPage(c *fiber.Ctx) error {
 	return a.Env.Views.Render(c, "account/login", p)
 }
 
-func (a *Auth) login(c *fiber.Ctx) error {
+func (a *Handlers) login(c *fiber.Ctx) error {
 	email := strings.ToLower(strings.TrimSpace(c.FormValue("email")))
 	next := safeNext(c.FormValue("next"))
 	lang := web.Lang(c)
@@ -41,7 +41,7 @@ func (a *Auth) login(c *fiber.Ctx) error {
 		p.Error = i18n.T(lang, "login.too_many", e.RetryAfter)
 		return a.Env.Views.Render(c, "account/login", p)
 	}
-	u, err := a.Store.Authenticate(c.UserContext(), email, c.FormValue("password"))
+	u, err := a.Service.Authenticate(c.UserContext(), email, c.FormValue("password"))
 	if maeul.ErrorCode(err) == maeul.EUNAUTHORIZED {
 		c.Status(fiber.StatusUnauthorized)
 		p.Error = i18n.T(lang, "account.bad_login")
@@ -50,7 +50,7 @@ func (a *Auth) login(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	tok, _, err := a.Store.CreateSession(c.UserContext(), u)
+	tok, _, err := a.Service.CreateSession(c.UserContext(), u)
 	if err != nil {
 		return err
 	}
@@ -58,8 +58,8 @@ func (a *Auth) login(c *fiber.Ctx) error {
 	return c.Redirect(next, fiber.StatusSeeOther)
 }
 
-func (a *Auth) logout(c *fiber.Ctx) error {
-	if err := a.Store.DeleteSession(c.UserContext(), c.Cookies(SessionCookie)); err != nil {
+func (a *Handlers) logout(c *fiber.Ctx) error {
+	if err := a.Service.DeleteSession(c.UserContext(), c.Cookies(SessionCookie)); err != nil {
 		return err
 	}
 	a.setCookie(c, "", -1)

@@ -21,7 +21,7 @@ type Session struct {
 }
 
 // CreateSession starts a session for u and returns the cookie value.
-func (s *Store) CreateSession(ctx context.Context, u *User) (string, *Session, error) {
+func (s *Service) CreateSession(ctx context.Context, u *User) (string, *Session, error) {
 	tok := randomToken(32)
 	csrf := randomToken(24)
 	_, err := s.Pool.Exec(ctx, `INSERT INTO sessions (token_hash, user_id, csrf, expires_at) VALUES ($1, $2, $3, $4)`,
@@ -34,7 +34,7 @@ func (s *Store) CreateSession(ctx context.Context, u *User) (string, *Session, e
 
 // SessionByToken returns the live session of a cookie value, or ENOTFOUND
 // for a token that is unknown, ended or expired.
-func (s *Store) SessionByToken(ctx context.Context, tok string) (*Session, error) {
+func (s *Service) SessionByToken(ctx context.Context, tok string) (*Session, error) {
 	var u User
 	var csrf string
 	err := s.Pool.QueryRow(ctx, `SELECT u.id, u.email, u.role, u.district, u.dong, s.csrf
@@ -51,7 +51,7 @@ func (s *Store) SessionByToken(ctx context.Context, tok string) (*Session, error
 }
 
 // DeleteSession ends a session (logout) and sweeps expired ones.
-func (s *Store) DeleteSession(ctx context.Context, tok string) error {
+func (s *Service) DeleteSession(ctx context.Context, tok string) error {
 	if _, err := s.Pool.Exec(ctx, `DELETE FROM sessions WHERE token_hash = $1 OR expires_at < now()`, hashToken(tok)); err != nil {
 		return fmt.Errorf("account: delete session: %w", err)
 	}

@@ -8,14 +8,14 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
-// Store reads and writes hosts, sessions and tokens: the domain half of the
+// Service reads and writes hosts, sessions and tokens: the domain half of the
 // package. It knows nothing of HTTP.
-type Store struct {
+type Service struct {
 	Pool *pgxpool.Pool
 }
 
-// NewStore returns the store on pool.
-func NewStore(pool *pgxpool.Pool) *Store { return &Store{Pool: pool} }
+// NewService returns the store on pool.
+func NewService(pool *pgxpool.Pool) *Service { return &Service{Pool: pool} }
 
 func randomToken(n int) string {
 	b := make([]byte, n)

@@ -14,7 +14,7 @@ func TestMain(m *testing.M) { dbtest.Main(m) }
 // TestStore runs users, sessions and tokens on a real database, without HTTP.
 func TestStore(t *testing.T) {
 	db := dbtest.MustOpenDB(t)
-	st := NewStore(db.Pool)
+	st := NewService(db.Pool)
 	ctx := context.Background()
 	const pw = "correct horse battery"
 

@@ -12,7 +12,7 @@ import (
 
 // CreateToken makes a new API token for the host with that email and returns
 // it; only its hash is stored, so it is shown once.
-func (s *Store) CreateToken(ctx context.Context, email string) (string, error) {
+func (s *Service) CreateToken(ctx context.Context, email string) (string, error) {
 	u, err := s.UserByEmail(ctx, email)
 	if maeul.ErrorCode(err) == maeul.ENOTFOUND {
 		return "", maeul.FieldErrorf(maeul.ENOTFOUND, "email", "account.no_such_user")
@@ -28,7 +28,7 @@ func (s *Store) CreateToken(ctx context.Context, email string) (string, error) {
 }
 
 // UserByToken returns the host of an API token, or EUNAUTHORIZED.
-func (s *Store) UserByToken(ctx context.Context, tok string) (*User, error) {
+func (s *Service) UserByToken(ctx context.Context, tok string) (*User, error) {
 	rows, _ := s.Pool.Query(ctx, `UPDATE api_tokens t SET last_used_at = now() FROM users u
 		WHERE t.token_hash = $1 AND u.id = t.user_id
 		RETURNING u.id, u.email, u.role, u.district, u.dong`, hashToken(tok))

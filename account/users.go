@@ -75,7 +75,7 @@ func (n *NewUser) Validate() error {
 
 // AddUser creates a host. Returns EINVALID for bad fields and ECONFLICT if
 // the email is taken.
-func (s *Store) AddUser(ctx context.Context, n NewUser) (*User, error) {
+func (s *Service) AddUser(ctx context.Context, n NewUser) (*User, error) {
 	if err := n.Validate(); err != nil {
 		return nil, err
 	}
@@ -97,7 +97,7 @@ func (s *Store) AddUser(ctx context.Context, n NewUser) (*User, error) {
 }
 
 // SetPassword replaces a host's password (used by the demo to stay idempotent).
-func (s *Store) SetPassword(ctx context.Context, email, password string) error {
+func (s *Service) SetPassword(ctx context.Context, email, password string) error {
 	hash, err := bcrypt.GenerateFromPassword([]byte(password), bcrypt.DefaultCost)
 	if err != nil {
 		return fmt.Errorf("account: set password: %w", err)
@@ -109,7 +109,7 @@ func (s *Store) SetPassword(ctx context.Context, email, password string) error {
 }
 
 // UserByEmail returns ENOTFOUND if there is no such host.
-func (s *Store) UserByEmail(ctx context.Context, email string) (*User, error) {
+func (s *Service) UserByEmail(ctx context.Context, email string) (*User, error) {
 	rows, _ := s.Pool.Query(ctx, `SELECT id, email, role, district, dong FROM users WHERE email = $1`, strings.ToLower(strings.TrimSpace(email)))
 	u, err := pgx.CollectExactlyOneRow(rows, pgx.RowToAddrOfStructByName[User])
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -127,7 +127,7 @@ var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("not-a-real-password"), bc
 
 // Authenticate checks an email and password. Returns EUNAUTHORIZED on any
 // mismatch, without saying which part was wrong.
-func (s *Store) Authenticate(ctx context.Context, email, password string) (*User, error) {
+func (s *Service) Authenticate(ctx context.Context, email, password string) (*User, error) {
 	var u User
 	var hash string
 	err := s.Pool.QueryRow(ctx, `SELECT id, email, role, district, dong, password_hash FROM users WHERE email = $1`,

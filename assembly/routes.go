@@ -14,14 +14,14 @@ import (
 type Handlers struct {
 	env  *web.Env
 	svc  *Service
-	auth *account.Auth
+	auth *account.Handlers
 	// opinions limits residents' opinions: five at once per client, then
 	// one every two minutes.
 	opinions *web.Limiter
 }
 
 // NewHandlers returns the assembly pages and API on svc.
-func NewHandlers(env *web.Env, svc *Service, auth *account.Auth) *Handlers {
+func NewHandlers(env *web.Env, svc *Service, auth *account.Handlers) *Handlers {
 	return &Handlers{env: env, svc: svc, auth: auth, opinions: web.NewLimiter(5, 2*time.Minute)}
 }
 

@@ -15,7 +15,7 @@ import (
 type Handlers struct {
 	env  *web.Env
 	svc  *Service
-	auth *account.Auth
+	auth *account.Handlers
 	// linkLimit slows down guessing projector link tokens: failures per
 	// client address; blocked holds who is over it, until when.
 	linkLimit *web.Limiter
@@ -24,7 +24,7 @@ type Handlers struct {
 }
 
 // NewHandlers returns the live feed's HTTP handlers.
-func NewHandlers(env *web.Env, svc *Service, auth *account.Auth) *Handlers {
+func NewHandlers(env *web.Env, svc *Service, auth *account.Handlers) *Handlers {
 	return &Handlers{env: env, svc: svc, auth: auth, linkLimit: web.NewLimiter(20, 3*time.Second), blocked: map[string]time.Time{}}
 }
 

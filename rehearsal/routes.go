@@ -12,11 +12,11 @@ import (
 type Handlers struct {
 	env  *web.Env
 	svc  *Service
-	auth *account.Auth
+	auth *account.Handlers
 }
 
 // NewHandlers returns the rehearsal pages and API.
-func NewHandlers(env *web.Env, svc *Service, auth *account.Auth) *Handlers {
+func NewHandlers(env *web.Env, svc *Service, auth *account.Handlers) *Handlers {
 	return &Handlers{env: env, svc: svc, auth: auth}
 }
 

@@ -21,7 +21,7 @@ import (
 func TestServiceWithoutHTTP(t *testing.T) {
 	db := dbtest.MustOpenDB(t)
 	ctx := context.Background()
-	st := account.NewStore(db.Pool)
+	st := account.NewService(db.Pool)
 	host, err := st.AddUser(ctx, account.NewUser{Email: "dong@mapo.kr", Password: "long enough!", Role: account.RoleDong, District: "마포구", Dong: "성산1동"})
 	if err != nil {
 		t.Fatal(err)

@@ -16,13 +16,13 @@ import (
 type Handlers struct {
 	env  *web.Env
 	svc  *Service
-	auth *account.Auth
+	auth *account.Handlers
 	// receiptLimit limits receipt checks per client address.
 	receiptLimit *web.Limiter
 }
 
 // NewHandlers returns the results' HTTP handlers.
-func NewHandlers(env *web.Env, svc *Service, auth *account.Auth) *Handlers {
+func NewHandlers(env *web.Env, svc *Service, auth *account.Handlers) *Handlers {
 	return &Handlers{env: env, svc: svc, auth: auth, receiptLimit: web.NewLimiter(10, 6*time.Second)}
 }
 

@@ -43,7 +43,7 @@ type Config struct {
 type Server struct {
 	App        *fiber.App
 	Env        *web.Env
-	Auth       *account.Auth
+	Auth       *account.Handlers
 	Assemblies *assembly.Service
 	Voting     *voting.Service
 	Hub        *live.Service
@@ -67,13 +67,12 @@ func New(cfg Config, pool *pgxpool.Pool) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	env.Pool = pool
 	env.TrustedProxies = cfg.TrustedProxies
 	env.MetricsToken = cfg.MetricsToken
 	s := &Server{Env: env, hubDone: make(chan struct{})}
 	s.life, s.stopLife = context.WithCancel(context.Background())
 	s.App = web.NewApp(env)
-	s.Auth = account.NewAuth(env, account.NewStore(pool))
+	s.Auth = account.NewHandlers(env, account.NewService(pool))
 	s.Assemblies = assembly.NewService(pool)
 	s.Voting = voting.NewService(pool, env.BaseURL, env.Log, env.Metrics)
 	s.Hub = live.NewService(pool, env.Log, env.Metrics)

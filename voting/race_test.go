@@ -132,7 +132,7 @@ func TestBallotsSurviveKill9(t *testing.T) {
 	db := dbtest.MustOpenDB(t)
 	env := &servertest.Env{DB: db}
 	a, gs := env.Fixture(t, servertest.FixtureOptions{})
-	st := &account.Store{Pool: db.Pool}
+	st := account.NewService(db.Pool)
 	ctx := context.Background()
 	if _, err := st.AddUser(ctx, account.NewUser{Email: "kill@example.kr", Password: "correct horse battery", Role: "dong", District: a.District, Dong: a.Dong}); err != nil {
 		t.Fatal(err)

@@ -15,14 +15,14 @@ import (
 type Handlers struct {
 	env  *web.Env
 	svc  *Service
-	auth *account.Auth
+	auth *account.Handlers
 	// guesses limits failed typed-code attempts per client.
 	guesses *guessLimit
 	cards   cardJobs
 }
 
 // NewHandlers returns the HTTP half on svc.
-func NewHandlers(env *web.Env, svc *Service, auth *account.Auth) *Handlers {
+func NewHandlers(env *web.Env, svc *Service, auth *account.Handlers) *Handlers {
 	return &Handlers{env: env, svc: svc, auth: auth, guesses: newGuessLimit(10, time.Minute)}
 }
 

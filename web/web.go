@@ -15,13 +15,11 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // Env is what handlers need from the service. It is built once in main and
 // passed to each package's Routes.
 type Env struct {
-	Pool    *pgxpool.Pool
 	Log     *slog.Logger
 	Views   *Views
 	Assets  *Assets

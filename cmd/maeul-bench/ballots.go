@@ -111,7 +111,7 @@ func benchBallots(args []string) error {
 	defer srv.Close()
 
 	// One dong host, one assembly with six agendas, open.
-	st := &account.Store{Pool: pool}
+	st := account.NewService(pool)
 	if _, err := st.AddUser(ctx, account.NewUser{Email: "bench@maeul.local", Password: "bench-password-1",
 		Role: account.RoleDong, District: "마포구", Dong: "성산1동"}); err != nil {
 		return err

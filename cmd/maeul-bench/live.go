@@ -160,7 +160,7 @@ func runLive(o liveOpts) error {
 
 	// One host, one assembly open for voting (not sealed, so messages carry
 	// every agenda's numbers), one projector link for the viewers.
-	st := &account.Store{Pool: pool}
+	st := account.NewService(pool)
 	if _, err := st.AddUser(ctx, account.NewUser{Email: "bench@example.kr", Password: "bench password 1", Role: account.RoleDong,
 		District: "마포구", Dong: "성산1동"}); err != nil {
 		return err

@@ -22,7 +22,7 @@ const (
 // loadDemo makes sure the demo host and the demo assembly exist, opens its
 // vote, issues a few codes, and prints where to go.
 func loadDemo(ctx context.Context, srv *server.Server, cfg Config, w io.Writer) error {
-	st := &account.Store{Pool: srv.Env.Pool}
+	st := srv.Auth.Service
 	u, err := st.AddUser(ctx, account.NewUser{Email: demoEmail, Password: demoPassword,
 		Role: account.RoleDong, District: assembly.DemoDistrict, Dong: assembly.DemoDong})
 	if maeul.ErrorCode(err) == maeul.ECONFLICT {

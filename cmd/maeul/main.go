@@ -90,7 +90,7 @@ func run(args []string) error {
 			if err := database.CheckSchema(ctx, pool, false); err != nil {
 				return err
 			}
-			u, err := (&account.Store{Pool: pool}).AddUser(ctx, n)
+			u, err := account.NewService(pool).AddUser(ctx, n)
 			if err != nil {
 				return err
 			}
@@ -110,7 +110,7 @@ func run(args []string) error {
 			if err := database.CheckSchema(ctx, pool, false); err != nil {
 				return err
 			}
-			tok, err := (&account.Store{Pool: pool}).CreateToken(ctx, *email)
+			tok, err := account.NewService(pool).CreateToken(ctx, *email)
 			if err != nil {
 				return err
 			}

@@ -95,7 +95,7 @@ type Host struct {
 func (e *Env) NewHost(tb testing.TB, role, district, dong string) *Host {
 	tb.Helper()
 	ctx := context.Background()
-	st := &account.Store{Pool: e.DB.Pool}
+	st := account.NewService(e.DB.Pool)
 	email := fmt.Sprintf("host%d@example.kr", hostSeq.Add(1))
 	const pw = "correct horse battery"
 	u, err := st.AddUser(ctx, account.NewUser{Email: email, Password: pw, Role: role, District: district, Dong: dong})
