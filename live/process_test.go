@@ -8,7 +8,9 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
@@ -52,7 +54,7 @@ func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return 
 func startProc(t *testing.T, dsn, addr string) *proc {
 	t.Helper()
 	p := &proc{addr: addr, URL: "http://" + addr, out: &syncBuffer{}, done: make(chan struct{})}
-	p.cmd = exec.Command(servertest.Binary(t), "serve", "--addr", addr, "--database-url", dsn)
+	p.cmd = exec.Command(servertest.Binary(t), "serve", "--addr", addr, "--database-url", dsn, "--secret-file", processSecret(t))
 	p.cmd.Stdout, p.cmd.Stderr = p.out, p.out
 	if err := p.cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -328,7 +330,7 @@ func TestListenerReconnects(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s2, err := server.New(server.Config{BaseURL: "http://" + ln.Addr().String()}, e.DB.Pool)
+	s2, err := server.New(server.Config{BaseURL: "http://" + ln.Addr().String(), Secret: servertest.TestSecret}, e.DB.Pool)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -373,4 +375,22 @@ func TestListenerReconnects(t *testing.T) {
 	e.Server.Voting.OnChange(a.ID) // instance 1 saw the ballot
 	waitFor(t, viewer, 10*time.Second, "the ballot from the other instance", func(m message) bool { return m.Ballots == 1 })
 	t.Logf("after the listener reconnected, a change on instance 1 reached instance 2's viewer in %v", time.Since(start))
+}
+
+var (
+	secretOnce sync.Once
+	secretPath string
+)
+
+// processSecret is the one secret file every instance of this test binary
+// is given, as every instance of a real deployment is.
+func processSecret(t *testing.T) string {
+	secretOnce.Do(func() {
+		d, err := os.MkdirTemp("", "maeul-secret-")
+		if err != nil {
+			t.Fatal(err)
+		}
+		secretPath = filepath.Join(d, "secret")
+	})
+	return secretPath
 }

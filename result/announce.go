@@ -11,6 +11,7 @@ import (
 	"maeul"
 	"maeul/account"
 	"maeul/assembly"
+	"maeul/voting"
 )
 
 // Announce moves a closed assembly to announced and freezes its result, in
@@ -40,7 +41,20 @@ func (s *Service) Announce(ctx context.Context, id int64, u *account.User) (*Res
 		return nil, wrap("announce", err)
 	}
 	a.State, a.AnnouncedAt = assembly.StateAnnounced, &at
-	r, err := Compute(ctx, tx, a)
+	// The running counts must agree with a full recount of the ballots, or
+	// nothing is announced.
+	run, err := voting.RunningCounts(ctx, tx, a)
+	if err != nil {
+		return nil, wrap("announce: running counts", err)
+	}
+	full, err := voting.CountBallots(ctx, tx, a)
+	if err != nil {
+		return nil, wrap("announce: recount", err)
+	}
+	if !run.SameChoices(full) || run.Ballots != full.Ballots {
+		return nil, maeul.Errorf(maeul.ECONFLICT, "result.recount_mismatch")
+	}
+	r, err := ComputeK(ctx, tx, a, s.k())
 	if err != nil {
 		return nil, err
 	}

@@ -2,27 +2,19 @@ package result
 
 import (
 	"context"
-	"strings"
 
 	"maeul/assembly"
 	"maeul/voting"
 )
 
-// CheckReceipt reports whether a ballot with that receipt is counted in the
-// assembly. Case, spaces and dashes of a typed receipt do not matter.
+// CheckReceipt reports whether a ballot with that receipt was counted in
+// the assembly. Case, spaces and dashes of a typed receipt do not matter.
+// Receipts live apart from the ballots (only their hashes, no ballot id):
+// a receipt proves that a ballot counts, never which one.
 func CheckReceipt(ctx context.Context, q assembly.Querier, a *assembly.Assembly, receipt string) (bool, error) {
-	forms := []string{receipt, strings.ToUpper(receipt)}
-	norm := strings.Map(func(r rune) rune {
-		if r == '-' || r == ' ' {
-			return -1
-		}
-		return r
-	}, strings.ToUpper(receipt))
-	if norm != "" {
-		forms = append(forms, norm, voting.GroupShort(norm))
-	}
 	var ok bool
-	err := q.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM ballots WHERE assembly_id = $1 AND receipt = ANY($2))`, a.ID, forms).Scan(&ok)
+	err := q.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM receipts WHERE assembly_id = $1 AND receipt_hash = $2)`,
+		a.ID, voting.ReceiptHash(receipt)).Scan(&ok)
 	return ok, wrap("check receipt", err)
 }
 

@@ -32,6 +32,16 @@ type Service struct {
 	OnChange func(assemblyID int64)
 	// Now is the clock for the plan year (tests may move it).
 	Now func() time.Time
+	// K is the least number of ballots a channel needs before its split
+	// of the choices is shown (voting.DefaultK when 0).
+	K int
+}
+
+func (s *Service) k() int {
+	if s.K < 1 {
+		return voting.DefaultK
+	}
+	return s.K
 }
 
 // NewService returns the results service on pool; onChange (may be nil)
@@ -167,6 +177,9 @@ func Showable(a *assembly.Assembly, u *account.User) error {
 
 // Result returns the assembly's result (see Find).
 func (s *Service) Result(ctx context.Context, a *assembly.Assembly) (*Result, error) {
+	if a.State == assembly.StateClosed {
+		return ComputeK(ctx, s.pool, a, s.k())
+	}
 	return Find(ctx, s.pool, a)
 }
 
@@ -178,7 +191,7 @@ func Find(ctx context.Context, q assembly.Querier, a *assembly.Assembly) (*Resul
 	case assembly.StateAnnounced:
 		return findSnapshot(ctx, q, a)
 	case assembly.StateClosed:
-		return Compute(ctx, q, a)
+		return ComputeK(ctx, q, a, voting.DefaultK)
 	}
 	return nil, maeul.Errorf(maeul.ECONFLICT, "result.not_closed")
 }
@@ -209,18 +222,30 @@ func findSnapshot(ctx context.Context, q assembly.Querier, a *assembly.Assembly)
 	return &r, nil
 }
 
-// Compute counts the ballots of a closed (or announced) assembly and ranks
+// Compute is ComputeK with the default k.
+func Compute(ctx context.Context, q assembly.Querier, a *assembly.Assembly) (*Result, error) {
+	return ComputeK(ctx, q, a, voting.DefaultK)
+}
+
+// ComputeK counts the ballots of a closed (or announced) assembly and ranks
 // the agendas, on voting's one full count (voting.CountBallots): voting.Count
 // withholds per-agenda numbers while sealed, and has no per-channel split.
-func Compute(ctx context.Context, q assembly.Querier, a *assembly.Assembly) (*Result, error) {
+//
+// It reads the running counts (voting.RunningCounts: a few rows per agenda);
+// Announce checks them against a full recount first. The split of choices
+// per channel is given only when every channel with ballots has at least k
+// of them and none had to be mixed with another (voting.Counts.ByChannelAllowed):
+// otherwise a channel's few ballots could be read off it.
+func ComputeK(ctx context.Context, q assembly.Querier, a *assembly.Assembly, k int) (*Result, error) {
 	agendas, err := assembly.FindAgendas(ctx, q, a.ID)
 	if err != nil {
 		return nil, wrap("compute: agendas", err)
 	}
-	counts, err := voting.CountBallots(ctx, q, a)
+	counts, err := voting.RunningCounts(ctx, q, a)
 	if err != nil {
 		return nil, wrap("compute", err)
 	}
+	split := counts.ByChannelAllowed(k)
 	r := &Result{AssemblyID: a.IDString(), Slug: a.Slug, District: a.District, Dong: a.Dong, Title: a.Title,
 		State: a.State, Method: a.Method, MaxChoices: a.MaxChoices, BudgetCap: a.BudgetCap, TieBreak: a.TieBreak,
 		TieBreakRule: TieBreakRule("ko", a.TieBreak), Channels: map[string]int64{}, ByChannel: map[string][]ChannelRank{},
@@ -237,12 +262,8 @@ func Compute(ctx context.Context, q assembly.Querier, a *assembly.Assembly) (*Re
 	}
 	items := make([]Item, len(agendas))
 	for i, g := range agendas {
-		items[i] = Item{ID: g.ID, Number: g.Number, Title: g.Title, Cost: g.Cost}
-		for _, ch := range Channels {
-			cc := count(g.ID, ch)
-			items[i].Votes += cc.Votes
-			items[i].Points += cc.Points
-		}
+		t := counts.Total(g.ID) // every label, "mixed" included
+		items[i] = Item{ID: g.ID, Number: g.Number, Title: g.Title, Cost: g.Cost, Votes: t.Votes, Points: t.Points}
 	}
 	ranked := Rank(a.Method, a.TieBreak, a.BudgetCap, items)
 	r.Allocated = Allocated(ranked)
@@ -251,12 +272,17 @@ func Compute(ctx context.Context, q assembly.Querier, a *assembly.Assembly) (*Re
 			Cost: x.Cost, Votes: x.Votes, Points: x.Points, Selected: x.Selected, OverCap: x.Reason == ReasonOverCap,
 			Reason: x.Reason, Cumulative: x.Cumulative, Remaining: x.Remaining, Tied: x.Tied,
 			Note: Note("ko", a.TieBreak, x), NoteEn: Note("en", a.TieBreak, x), Channels: map[string]ChannelCount{}}
-		for _, ch := range Channels {
-			ar.Channels[ch] = count(x.ID, ch)
+		if split {
+			for _, ch := range Channels {
+				ar.Channels[ch] = count(x.ID, ch)
+			}
 		}
 		r.Agendas = append(r.Agendas, ar)
 	}
 	for _, ch := range Channels {
+		if !split {
+			break
+		}
 		chItems := make([]Item, len(agendas))
 		for i, g := range agendas {
 			cc := count(g.ID, ch)

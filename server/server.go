@@ -5,6 +5,7 @@ package server
 
 import (
 	"context"
+	"errors"
 	"io/fs"
 	"log/slog"
 	"net"
@@ -22,6 +23,7 @@ import (
 	"maeul/live"
 	"maeul/rehearsal"
 	"maeul/result"
+	"maeul/secret"
 	"maeul/static"
 	"maeul/voting"
 	"maeul/web"
@@ -37,6 +39,12 @@ type Config struct {
 	// MetricsToken lets a non-loopback client read /metrics with a Bearer
 	// token; empty: loopback only.
 	MetricsToken string
+	// Secret is the service secret (MAEUL_SECRET_FILE), the same file on
+	// every instance; required. The database must have been used with it.
+	Secret *secret.Key
+	// MixK is the least number of ballots mixed together (voting.DefaultK
+	// when 0).
+	MixK int
 }
 
 // Server is the whole service on one pool.
@@ -52,6 +60,7 @@ type Server struct {
 	Rehearsals *rehearsal.Service
 	cancel     context.CancelFunc
 	hubDone    chan struct{}
+	mixDone    chan struct{}
 	life       context.Context
 	stopLife   context.CancelFunc
 	selfURL    atomic.Value // string: this instance's own loopback URL
@@ -63,22 +72,33 @@ func New(cfg Config, pool *pgxpool.Pool) (*Server, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	if cfg.Secret == nil {
+		return nil, errors.New("server: no service secret (MAEUL_SECRET_FILE)")
+	}
+	vctx, vcancel := context.WithTimeout(context.Background(), 10*time.Second)
+	err := secret.Verify(vctx, pool, cfg.Secret)
+	vcancel()
+	if err != nil {
+		return nil, err
+	}
 	env, err := NewEnv(cfg.BaseURL, log)
 	if err != nil {
 		return nil, err
 	}
 	env.TrustedProxies = cfg.TrustedProxies
 	env.MetricsToken = cfg.MetricsToken
-	s := &Server{Env: env, hubDone: make(chan struct{})}
+	s := &Server{Env: env, hubDone: make(chan struct{}), mixDone: make(chan struct{})}
 	s.life, s.stopLife = context.WithCancel(context.Background())
 	s.App = web.NewApp(env)
 	s.Auth = account.NewHandlers(env, account.NewService(pool))
 	s.Assemblies = assembly.NewService(pool)
 	s.Voting = voting.NewService(pool, env.BaseURL, env.Log, env.Metrics)
+	s.Voting.Secret, s.Voting.K = cfg.Secret, cfg.MixK
 	s.Hub = live.NewService(pool, env.Log, env.Metrics)
 	s.Assemblies.OnChange = s.Hub.Changed
 	s.Voting.OnChange = s.Hub.Changed
 	s.Results = result.NewService(pool, s.Hub.Changed)
+	s.Results.K = s.Voting.K
 	s.Council = council.NewService(pool)
 	issue := func(ctx context.Context, u *account.User, id int64, n int) ([]string, error) {
 		_, _, codes, err := s.Voting.IssueCodes(ctx, u, id, n, voting.ChannelOnsite)
@@ -117,9 +137,13 @@ func New(cfg Config, pool *pgxpool.Pool) (*Server, error) {
 	return s, nil
 }
 
-// Start runs the background work (the live hub) until Close.
+// Start runs the background work (the live hub, the ballot mixer) until Close.
 func (s *Server) Start(ctx context.Context) {
 	ctx, s.cancel = context.WithCancel(ctx)
+	go func() {
+		defer close(s.mixDone)
+		s.Voting.Run(ctx)
+	}()
 	go func() {
 		defer close(s.hubDone)
 		if err := s.Hub.Run(ctx); err != nil && ctx.Err() == nil {
@@ -151,6 +175,7 @@ func (s *Server) Close() error {
 	if s.cancel != nil {
 		s.cancel()
 		<-s.hubDone
+		<-s.mixDone
 	}
 	s.Hub.Close()
 	return s.App.ShutdownWithTimeout(10 * time.Second)

@@ -185,6 +185,7 @@ func (s *Service) Submit(ctx context.Context, sub Submission) (string, error) {
 		}
 		return "", err
 	}
+	k = s.keyed(k)
 	ids, err := bi.rules.Check(sub.Choices)
 	if err != nil {
 		return "", err
@@ -197,19 +198,20 @@ func (s *Service) Submit(ctx context.Context, sub Submission) (string, error) {
 	canon := canonChoices(bi.rules.Method, ids)
 	for attempt := 0; ; attempt++ {
 		receipt := newReceipt()
-		box, err := sealReceipt(k.plain, nonce, receipt, canon)
+		box, err := sealReceipt(s.key(), k.plain, nonce, receipt, canon)
 		if err != nil {
 			return "", wrap("seal receipt", err)
 		}
 		j := &ballotJob{assemblyID: bi.a.ID, col: k.column(), hash: k.hash, nonceHash: nh[:], box: box,
-			receipt: receipt, agendas: ids, done: make(chan struct{})}
+			sealed: s.sealBallot(bi.a.ID, ids), receiptHash: ReceiptHash(receipt), done: make(chan struct{})}
 		s.commit(j)
 		if j.err != nil {
 			return "", wrap("store ballot", j.err)
 		}
 		if j.inserted {
 			s.ballotsStored(1)
-			s.OnChange(bi.a.ID)
+			s.OnChange(bi.a.ID) // turnout moves at once; the counts when mixed
+			s.kickMixer()
 			return receipt, nil
 		}
 		// Nothing was consumed: find out why, now that the statement is over.
@@ -236,7 +238,7 @@ func (s *Service) explain(ctx context.Context, a *assembly.Assembly, k codeKey, 
 	var used, revoked bool
 	var nonceHash, box []byte
 	var inWin bool
-	err := s.pool.QueryRow(ctx, `SELECT c.channel, c.used_at IS NOT NULL, c.revoked_at IS NOT NULL, c.nonce_hash, c.receipt_box,
+	err := s.pool.QueryRow(ctx, `SELECT c.channel, c.used, c.revoked_at IS NOT NULL, c.nonce_hash, c.receipt_box,
 			(a.online_from IS NULL OR now() >= a.online_from) AND (a.online_until IS NULL OR now() < a.online_until)
 		FROM codes c JOIN assemblies a ON a.id = c.assembly_id
 		WHERE c.assembly_id = $1 AND c.`+k.column()+` = $2`, a.ID, k.hash).
@@ -250,7 +252,7 @@ func (s *Service) explain(ctx context.Context, a *assembly.Assembly, k codeKey, 
 	switch {
 	case used:
 		if bytes.Equal(nonceHash, nh) {
-			if r, first, err := openReceipt(k.plain, nonce, box); err == nil {
+			if r, first, err := openReceipt(s.key(), k.plain, nonce, box); err == nil {
 				// A box sealed before the choices were kept in it
 				// (first == "") cannot tell: it is taken as the same.
 				if first != "" && first != canon {

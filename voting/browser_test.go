@@ -18,6 +18,7 @@ import (
 
 	"maeul/assembly"
 	"maeul/server/servertest"
+	"maeul/voting"
 )
 
 // A resident scans a printed card's QR on a 320 px phone, votes and sees
@@ -86,7 +87,7 @@ func TestBrowserVoteFromCard(t *testing.T) {
 	if !strings.Contains(title, "투표가 접수되었습니다") {
 		t.Fatalf("receipt page title %q", title)
 	}
-	if v.count(t, `SELECT count(*) FROM ballots WHERE receipt = $1`, strings.TrimSpace(receipt)) != 1 {
+	if v.count(t, `SELECT count(*) FROM receipts WHERE receipt_hash = $1`, voting.ReceiptHash(strings.TrimSpace(receipt))) != 1 {
 		t.Fatalf("receipt %q is not stored", receipt)
 	}
 	// The same card again says it was used.
@@ -147,7 +148,7 @@ func TestBrowserVoteWithoutJavaScript(t *testing.T) {
 	step("cast", chromedp.Click("#cast"))
 	step("receipt", chromedp.WaitVisible("#receipt"))
 	receipt, _ := chromedp.Run(ctx, chromedp.Text("#receipt"))
-	if v.count(t, `SELECT count(*) FROM ballots WHERE receipt = $1`, strings.TrimSpace(receipt)) != 1 {
+	if v.count(t, `SELECT count(*) FROM receipts WHERE receipt_hash = $1`, voting.ReceiptHash(strings.TrimSpace(receipt))) != 1 {
 		t.Fatalf("receipt %q is not stored", receipt)
 	}
 	var got string

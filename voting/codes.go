@@ -15,6 +15,7 @@ import (
 	"maeul/account"
 	"maeul/assembly"
 	"maeul/database"
+	"maeul/secret"
 )
 
 // ShortAlphabet is the alphabet of typed codes: no 0/O, 1/I/L, U/V mix-ups.
@@ -76,7 +77,8 @@ const (
 )
 
 // codeKey is a code as the database knows it: which column and its hash,
-// plus the canonical plain form (for the receipt key).
+// plus the canonical plain form (for the receipt key). ParseCode leaves a
+// typed code's hash empty; Service.keyed computes it.
 type codeKey struct {
 	form  string
 	hash  []byte
@@ -88,9 +90,19 @@ func hashQR(s string) []byte {
 	return h[:]
 }
 
-func hashShort(s string) []byte {
-	h := sha256.Sum256([]byte("maeul short v1:" + s))
-	return h[:]
+// hashShort keys a typed code's hash with the service secret: 49 bits are
+// few enough to brute-force from a plain hash, never from a keyed one.
+func hashShort(k *secret.Key, s string) []byte {
+	return k.MAC("short code", []byte(s))
+}
+
+// keyed fills in the hash of a parsed code: a typed code's needs the
+// service secret, which ParseCode does not have.
+func (s *Service) keyed(k codeKey) codeKey {
+	if k.form == formShort {
+		k.hash = hashShort(s.key(), k.plain)
+	}
+	return k
 }
 
 // ParseCode recognises either form of a code. A typed code is normalised
@@ -124,7 +136,7 @@ func ParseCode(s string) (codeKey, error) {
 				return codeKey{}, maeul.FieldErrorf(maeul.EINVALID, "code", "code.bad_symbol")
 			}
 		}
-		return codeKey{form: formShort, hash: hashShort(n), plain: n}, nil
+		return codeKey{form: formShort, plain: n}, nil // hash: Service.keyed
 	}
 	return codeKey{}, maeul.FieldErrorf(maeul.ENOTFOUND, "code", "code.unknown")
 }
@@ -208,7 +220,7 @@ func (s *Service) insertCodes(ctx context.Context, assemblyID, userID int64, cha
 	}
 	_, err = tx.CopyFrom(ctx, pgx.Identifier{"codes"}, []string{"assembly_id", "batch_id", "channel", "qr_hash", "short_hash"},
 		pgx.CopyFromSlice(len(codes), func(i int) ([]any, error) {
-			return []any{assemblyID, batch, channel, hashQR(codes[i].qr), hashShort(codes[i].short)}, nil
+			return []any{assemblyID, batch, channel, hashQR(codes[i].qr), hashShort(s.key(), codes[i].short)}, nil
 		}))
 	if err != nil {
 		return 0, err
@@ -232,7 +244,7 @@ func (s *Service) RevokeBatch(ctx context.Context, u *account.User, assemblyID, 
 		return 0, maeul.FieldErrorf(maeul.ENOTFOUND, "batch", "code.no_batch")
 	}
 	tag, err := s.pool.Exec(ctx, `UPDATE codes SET revoked_at = now()
-		WHERE assembly_id = $1 AND batch_id = $2 AND used_at IS NULL AND revoked_at IS NULL`, a.ID, batchID)
+		WHERE assembly_id = $1 AND batch_id = $2 AND NOT used AND revoked_at IS NULL`, a.ID, batchID)
 	if err != nil {
 		return 0, wrap("revoke batch", err)
 	}
@@ -252,10 +264,11 @@ func (s *Service) RevokeCode(ctx context.Context, u *account.User, assemblyID in
 	if err != nil {
 		return err
 	}
+	k = s.keyed(k)
 	var used, revoked bool
 	err = s.pool.QueryRow(ctx, `WITH r AS (UPDATE codes SET revoked_at = coalesce(revoked_at, now())
-			WHERE assembly_id = $1 AND `+k.column()+` = $2 AND used_at IS NULL RETURNING 1)
-		SELECT used_at IS NOT NULL, revoked_at IS NOT NULL FROM codes WHERE assembly_id = $1 AND `+k.column()+` = $2`,
+			WHERE assembly_id = $1 AND `+k.column()+` = $2 AND NOT used RETURNING 1)
+		SELECT used, revoked_at IS NOT NULL FROM codes WHERE assembly_id = $1 AND `+k.column()+` = $2`,
 		a.ID, k.hash).Scan(&used, &revoked)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return maeul.FieldErrorf(maeul.ENOTFOUND, "code", "code.unknown")
@@ -284,7 +297,8 @@ type CodeState struct {
 // window.
 func (s *Service) CheckCode(ctx context.Context, a *assembly.Assembly, k codeKey) (string, error) {
 	var st CodeState
-	err := s.pool.QueryRow(ctx, `SELECT channel, used_at IS NOT NULL, revoked_at IS NOT NULL
+	k = s.keyed(k)
+	err := s.pool.QueryRow(ctx, `SELECT channel, used, revoked_at IS NOT NULL
 		FROM codes WHERE assembly_id = $1 AND `+k.column()+` = $2`, a.ID, k.hash).Scan(&st.Channel, &st.Used, &st.Revoked)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return "", maeul.FieldErrorf(maeul.ENOTFOUND, "code", "code.unknown")

@@ -17,38 +17,39 @@ import (
 	"maeul/database"
 )
 
-// The one statement that consumes a code and stores its ballot. A used,
-// revoked or unknown code (or an online code outside the window) updates
-// no row, so nothing is inserted and the statement answers 0. The trigger
-// on ballots refuses the insert unless the assembly is open.
+// The one statement that consumes a code and stores its ballot, sealed, in
+// the holding table the mixer empties (mix.go), with the receipt's hash in
+// a table of its own. A used, revoked or unknown code (or an online code
+// outside the window) updates no row, so nothing is inserted and the
+// statement answers 0. The trigger on pending_ballots refuses the insert
+// unless the assembly is open, and holds the assembly row FOR SHARE so a
+// close waits for this transaction.
 func consumeSQL(col string) string {
 	return `WITH u AS (
-	UPDATE codes SET used_at = now(), nonce_hash = $3, receipt_box = $4
-	WHERE assembly_id = $1 AND ` + col + ` = $2 AND used_at IS NULL AND revoked_at IS NULL
+	UPDATE codes SET used = true, nonce_hash = $3, receipt_box = $4
+	WHERE assembly_id = $1 AND ` + col + ` = $2 AND NOT used AND revoked_at IS NULL
 	  AND (channel = 'onsite' OR EXISTS (SELECT 1 FROM assemblies a WHERE a.id = $1
 	       AND (a.online_from IS NULL OR now() >= a.online_from) AND (a.online_until IS NULL OR now() < a.online_until)))
 	RETURNING channel
-), b AS (
-	INSERT INTO ballots (assembly_id, channel, receipt) SELECT $1, channel, $5 FROM u RETURNING id
-), c AS (
-	INSERT INTO ballot_choices (assembly_id, ballot_id, agenda_id, position)
-	SELECT $1, b.id, x.agenda, x.pos::int FROM b, unnest($6::bigint[]) WITH ORDINALITY AS x(agenda, pos)
-	RETURNING 1
+), p AS (
+	INSERT INTO pending_ballots (assembly_id, channel, sealed) SELECT $1, channel, $5 FROM u RETURNING 1
+), r AS (
+	INSERT INTO receipts (assembly_id, receipt_hash) SELECT $1, $6 FROM u RETURNING 1
 )
-SELECT count(*)::int FROM b`
+SELECT count(*)::int FROM p`
 }
 
 var consumeBy = map[string]string{"qr_hash": consumeSQL("qr_hash"), "short_hash": consumeSQL("short_hash")}
 
 // ballotJob is one ballot waiting for a commit.
 type ballotJob struct {
-	assemblyID int64
-	col        string
-	hash       []byte
-	nonceHash  []byte
-	box        []byte
-	receipt    string
-	agendas    []int64
+	assemblyID  int64
+	col         string
+	hash        []byte
+	nonceHash   []byte
+	box         []byte // the receipt box: only the code + nonce holder opens it
+	sealed      []byte // the choices, sealed under the service secret
+	receiptHash []byte
 
 	inserted bool
 	err      error
@@ -167,7 +168,7 @@ func (s *Service) execBatch(ctx context.Context, batch []*ballotJob) error {
 	if len(batch) == 1 {
 		j := batch[0]
 		var n int
-		err := s.pool.QueryRow(ctx, consumeBy[j.col], j.assemblyID, j.hash, j.nonceHash, j.box, j.receipt, j.agendas).Scan(&n)
+		err := s.pool.QueryRow(ctx, consumeBy[j.col], j.assemblyID, j.hash, j.nonceHash, j.box, j.sealed, j.receiptHash).Scan(&n)
 		j.inserted = err == nil && n == 1
 		return err
 	}
@@ -179,28 +180,21 @@ func (s *Service) execBatch(ctx context.Context, batch []*ballotJob) error {
 	for _, col := range []string{"qr_hash", "short_hash"} {
 		var g []*ballotJob
 		var aids []int64
-		var hashes, nhs, boxes [][]byte
-		var receipts []string
-		var cOrd, cPos []int32
-		var cAgenda []int64
+		var hashes, nhs, boxes, sealed, rhs [][]byte
 		for _, j := range batch {
 			if j.col != col {
 				continue
 			}
 			g = append(g, j)
-			ord := int32(len(g))
 			aids = append(aids, j.assemblyID)
 			hashes, nhs, boxes = append(hashes, j.hash), append(nhs, j.nonceHash), append(boxes, j.box)
-			receipts = append(receipts, j.receipt)
-			for p, a := range j.agendas {
-				cOrd, cAgenda, cPos = append(cOrd, ord), append(cAgenda, a), append(cPos, int32(p+1))
-			}
+			sealed, rhs = append(sealed, j.sealed), append(rhs, j.receiptHash)
 		}
 		if len(g) == 0 {
 			continue
 		}
 		groups = append(groups, g)
-		b.Queue(consumeManyBy[col], aids, hashes, nhs, boxes, receipts, cOrd, cAgenda, cPos)
+		b.Queue(consumeManyBy[col], aids, hashes, nhs, boxes, sealed, rhs)
 	}
 	br := s.pool.SendBatch(ctx, b)
 	var first error
@@ -241,22 +235,19 @@ func (s *Service) execBatch(ctx context.Context, batch []*ballotJob) error {
 // and only that ordinal returns.
 func consumeManySQL(col string) string {
 	return `WITH i AS (
-	SELECT * FROM unnest($1::bigint[], $2::bytea[], $3::bytea[], $4::bytea[], $5::text[]) WITH ORDINALITY AS i(aid, hash, nh, box, receipt, ord)
+	SELECT * FROM unnest($1::bigint[], $2::bytea[], $3::bytea[], $4::bytea[], $5::bytea[], $6::bytea[])
+		WITH ORDINALITY AS i(aid, hash, nh, box, sealed, rh, ord)
 ), u AS (
-	UPDATE codes c SET used_at = now(), nonce_hash = i.nh, receipt_box = i.box
+	UPDATE codes c SET used = true, nonce_hash = i.nh, receipt_box = i.box
 	FROM i
-	WHERE c.assembly_id = i.aid AND c.` + col + ` = i.hash AND c.used_at IS NULL AND c.revoked_at IS NULL
+	WHERE c.assembly_id = i.aid AND c.` + col + ` = i.hash AND NOT c.used AND c.revoked_at IS NULL
 	  AND (c.channel = 'onsite' OR EXISTS (SELECT 1 FROM assemblies a WHERE a.id = i.aid
 	       AND (a.online_from IS NULL OR now() >= a.online_from) AND (a.online_until IS NULL OR now() < a.online_until)))
-	RETURNING i.ord, i.aid, c.channel, i.receipt
-), b AS (
-	INSERT INTO ballots (assembly_id, channel, receipt) SELECT aid, channel, receipt FROM u RETURNING id, assembly_id, receipt
-), x AS (
-	INSERT INTO ballot_choices (assembly_id, ballot_id, agenda_id, position)
-	SELECT b.assembly_id, b.id, ch.agenda, ch.pos
-	FROM unnest($6::int[], $7::bigint[], $8::int[]) AS ch(ord, agenda, pos)
-	JOIN u ON u.ord = ch.ord JOIN b ON b.receipt = u.receipt
-	RETURNING 1
+	RETURNING i.ord, i.aid, c.channel, i.sealed, i.rh
+), p AS (
+	INSERT INTO pending_ballots (assembly_id, channel, sealed) SELECT aid, channel, sealed FROM u
+), r AS (
+	INSERT INTO receipts (assembly_id, receipt_hash) SELECT aid, rh FROM u
 )
 SELECT ord::int FROM u`
 }
@@ -277,23 +268,24 @@ func mapBallotErr(err error) error {
 	return err
 }
 
-// ConsumeOne is the consume-and-insert statement of Submit run alone, one
+// ConsumeOne is the consume-and-store statement of Submit run alone, one
 // ballot per commit, without the group commit or HTTP: the baseline that
 // cmd/maeul-bench compares the service with. inserted is false when the
 // code was not consumed (used, revoked, unknown).
-func ConsumeOne(ctx context.Context, q assembly.Querier, assemblyID int64, code, nonce string, agendas []int64) (receipt string, inserted bool, err error) {
+func (s *Service) ConsumeOne(ctx context.Context, q assembly.Querier, assemblyID int64, code, nonce string, agendas []int64) (receipt string, inserted bool, err error) {
 	k, err := ParseCode(code)
 	if err != nil {
 		return "", false, err
 	}
+	k = s.keyed(k)
 	nh := sha256.Sum256([]byte(nonce))
 	receipt = newReceipt()
-	box, err := sealReceipt(k.plain, nonce, receipt, canonChoices(assembly.MethodRanked, agendas))
+	box, err := sealReceipt(s.key(), k.plain, nonce, receipt, canonChoices(assembly.MethodRanked, agendas))
 	if err != nil {
 		return "", false, wrap("seal receipt", err)
 	}
 	var n int
-	if err := q.QueryRow(ctx, consumeBy[k.column()], assemblyID, k.hash, nh[:], box, receipt, agendas).Scan(&n); err != nil {
+	if err := q.QueryRow(ctx, consumeBy[k.column()], assemblyID, k.hash, nh[:], box, s.sealBallot(assemblyID, agendas), ReceiptHash(receipt)).Scan(&n); err != nil {
 		return "", false, wrap("consume code", mapBallotErr(err))
 	}
 	return receipt, n == 1, nil

@@ -77,5 +77,5 @@ func (v *vote) count(t *testing.T, sql string, args ...any) int64 {
 }
 
 func (v *vote) ballots(t *testing.T) int64 {
-	return v.count(t, `SELECT count(*) FROM ballots WHERE assembly_id = $1`, v.a.ID)
+	return v.count(t, `SELECT (SELECT count(*) FROM ballots WHERE assembly_id = $1) + (SELECT count(*) FROM pending_ballots WHERE assembly_id = $1)`, v.a.ID)
 }

@@ -21,6 +21,7 @@ import (
 
 	"maeul/assembly"
 	"maeul/server/servertest"
+	"maeul/voting"
 )
 
 var (
@@ -88,7 +89,7 @@ func TestBallotPagesWithoutJavaScript(t *testing.T) {
 		t.Fatalf("receipt step: %d %s", p.status, p.body)
 	}
 	receipt := receiptRe.FindStringSubmatch(p.body)[1]
-	if v.count(t, `SELECT count(*) FROM ballots WHERE receipt = $1`, receipt) != 1 {
+	if v.count(t, `SELECT count(*) FROM receipts WHERE receipt_hash = $1`, voting.ReceiptHash(receipt)) != 1 {
 		t.Fatal("the receipt shown is not stored")
 	}
 	t.Run("resubmitting the form shows the same receipt", func(t *testing.T) {
@@ -111,8 +112,8 @@ func TestBallotPagesWithoutJavaScript(t *testing.T) {
 		if p.status != 409 || !strings.Contains(p.body, "Your first choices stand") {
 			t.Fatalf("English: %d %s", p.status, p.body)
 		}
-		if n := v.count(t, `SELECT count(*) FROM ballot_choices WHERE assembly_id = $1`, v.a.ID); n != 2 {
-			t.Fatalf("%d choices stored", n)
+		if n := v.ballots(t); n != 1 {
+			t.Fatalf("%d ballots stored", n)
 		}
 	})
 	t.Run("a used card says so", func(t *testing.T) {

@@ -125,14 +125,17 @@ func (s *Service) insertPaper(ctx context.Context, assemblyID, userID int64, all
 	for i, ids := range all {
 		bid := uuid.New()
 		out[i] = bid.String()
-		b.Queue(`WITH b AS (INSERT INTO ballots (id, assembly_id, channel, receipt) VALUES ($2, $1, 'paper', $3) RETURNING id),
+		b.Queue(`WITH b AS (INSERT INTO ballots (id, assembly_id, channel) VALUES ($2, $1, 'paper') RETURNING id),
 			c AS (INSERT INTO ballot_choices (assembly_id, ballot_id, agenda_id, position)
-				SELECT $1, b.id, x.agenda, x.pos::int FROM b, unnest($4::bigint[]) WITH ORDINALITY AS x(agenda, pos))
-			INSERT INTO paper_entries (assembly_id, ballot_id, user_id, action, choices) SELECT $1, b.id, $5, 'enter', $4 FROM b`,
-			assemblyID, bid, "P-"+newReceipt(), ids, userID)
+				SELECT $1, b.id, x.agenda, x.pos::int FROM b, unnest($3::bigint[]) WITH ORDINALITY AS x(agenda, pos))
+			INSERT INTO paper_entries (assembly_id, ballot_id, user_id, action, choices) SELECT $1, b.id, $4, 'enter', $3 FROM b`,
+			assemblyID, bid, ids, userID)
 	}
 	if err := tx.SendBatch(ctx, b).Close(); err != nil {
 		return nil, mapBallotErr(err)
+	}
+	if err := s.paperTally(ctx, tx, assemblyID); err != nil {
+		return nil, err
 	}
 	if err := tx.Commit(ctx); err != nil {
 		return nil, mapBallotErr(err)
@@ -186,6 +189,9 @@ func (s *Service) correctPaper(ctx context.Context, assemblyID, userID int64, bi
 	}
 	if _, err := tx.Exec(ctx, `INSERT INTO paper_entries (assembly_id, ballot_id, user_id, action, choices, previous)
 		VALUES ($1, $2, $3, $4, $5, $6)`, assemblyID, bid, userID, action, ids, prev); err != nil {
+		return err
+	}
+	if err := s.paperTally(ctx, tx, assemblyID); err != nil {
 		return err
 	}
 	return tx.Commit(ctx)
@@ -321,4 +327,14 @@ func NumbersToRefs(s string, agendas []assembly.Agenda) ([]AgendaRef, error) {
 		out = append(out, AgendaRef(strconv.FormatInt(id, 10)))
 	}
 	return out, nil
+}
+
+// paperTally moves the running counts with the paper ballots, in the
+// transaction that changed them.
+func (s *Service) paperTally(ctx context.Context, tx pgx.Tx, assemblyID int64) error {
+	a, err := assembly.FindAssembly(ctx, tx, assemblyID)
+	if err != nil {
+		return err
+	}
+	return refreshPaperTally(ctx, tx, a)
 }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -18,6 +19,7 @@ import (
 	"maeul/account"
 	"maeul/database/dbtest"
 	"maeul/server/servertest"
+	"maeul/voting"
 )
 
 // 50 ballots race 10 closes: every acknowledged ballot is counted, nothing
@@ -89,11 +91,11 @@ func TestBallotsRacingClose(t *testing.T) {
 		}
 	}
 	for _, rc := range acked {
-		if v.count(t, `SELECT count(*) FROM ballots WHERE receipt = $1`, rc) != 1 {
+		if v.count(t, `SELECT count(*) FROM receipts WHERE receipt_hash = $1`, voting.ReceiptHash(rc)) != 1 {
 			t.Fatalf("acknowledged receipt %s is not in the database", rc)
 		}
 	}
-	if u := v.count(t, `SELECT count(*) FROM codes WHERE assembly_id = $1 AND used_at IS NOT NULL`, v.a.ID); u != n {
+	if u := v.count(t, `SELECT count(*) FROM codes WHERE assembly_id = $1 AND used`, v.a.ID); u != n {
 		t.Fatalf("%d codes used, %d ballots", u, n)
 	}
 	t.Run("after the close", func(t *testing.T) {
@@ -102,7 +104,7 @@ func TestBallotsRacingClose(t *testing.T) {
 			t.Fatalf("close again: %d %s", r.Status, r.Body)
 		}
 		for _, c := range codes {
-			if v.count(t, `SELECT count(*) FROM codes WHERE assembly_id = $1 AND used_at IS NULL`, v.a.ID) == 0 {
+			if v.count(t, `SELECT count(*) FROM codes WHERE assembly_id = $1 AND NOT used`, v.a.ID) == 0 {
 				break
 			}
 			r := v.ballot(t, c.Code, "late", v.ids(0))
@@ -113,7 +115,7 @@ func TestBallotsRacingClose(t *testing.T) {
 				// Only a retry of an acknowledged ballot may answer 201.
 				var out struct{ Receipt string }
 				r.JSON(t, &out)
-				if v.count(t, `SELECT count(*) FROM ballots WHERE receipt = $1`, out.Receipt) != 1 {
+				if v.count(t, `SELECT count(*) FROM receipts WHERE receipt_hash = $1`, voting.ReceiptHash(out.Receipt)) != 1 {
 					t.Fatal("a ballot was accepted after the close")
 				}
 			}
@@ -143,8 +145,9 @@ func TestBallotsSurviveKill9(t *testing.T) {
 	}
 	addr := servertest.FreeAddr(t)
 	base := "http://" + addr
+	secretFile := filepath.Join(t.TempDir(), "secret")
 	start := func() *exec.Cmd {
-		cmd := exec.Command(bin, "serve", "--addr", addr, "--database-url", db.DSN)
+		cmd := exec.Command(bin, "serve", "--addr", addr, "--database-url", db.DSN, "--secret-file", secretFile)
 		var logs bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &logs, &logs
 		if err := cmd.Start(); err != nil {
@@ -238,8 +241,8 @@ func TestBallotsSurviveKill9(t *testing.T) {
 
 	start()
 	var n, used int64
-	db.Pool.QueryRow(ctx, `SELECT count(*) FROM ballots WHERE assembly_id = $1`, a.ID).Scan(&n)
-	db.Pool.QueryRow(ctx, `SELECT count(*) FROM codes WHERE assembly_id = $1 AND used_at IS NOT NULL`, a.ID).Scan(&used)
+	db.Pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM ballots WHERE assembly_id = $1) + (SELECT count(*) FROM pending_ballots WHERE assembly_id = $1)`, a.ID).Scan(&n)
+	db.Pool.QueryRow(ctx, `SELECT count(*) FROM codes WHERE assembly_id = $1 AND used`, a.ID).Scan(&used)
 	if n != used {
 		t.Fatalf("%d ballots but %d used codes", n, used)
 	}
@@ -248,7 +251,7 @@ func TestBallotsSurviveKill9(t *testing.T) {
 	}
 	for _, r := range acked {
 		var k int
-		db.Pool.QueryRow(ctx, `SELECT count(*) FROM ballots WHERE receipt = $1`, r.receipt).Scan(&k)
+		db.Pool.QueryRow(ctx, `SELECT count(*) FROM receipts WHERE receipt_hash = $1`, voting.ReceiptHash(r.receipt)).Scan(&k)
 		if k != 1 {
 			t.Fatalf("acknowledged receipt %s lost after kill -9", r.receipt)
 		}
@@ -267,9 +270,21 @@ func TestBallotsSurviveKill9(t *testing.T) {
 			t.Fatalf("retry of an unacknowledged ballot: %d %s %v", s, b, err)
 		}
 	}
-	db.Pool.QueryRow(ctx, `SELECT count(*) FROM ballots WHERE assembly_id = $1`, a.ID).Scan(&n)
-	db.Pool.QueryRow(ctx, `SELECT count(*) FROM codes WHERE assembly_id = $1 AND used_at IS NOT NULL`, a.ID).Scan(&used)
+	db.Pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM ballots WHERE assembly_id = $1) + (SELECT count(*) FROM pending_ballots WHERE assembly_id = $1)`, a.ID).Scan(&n)
+	db.Pool.QueryRow(ctx, `SELECT count(*) FROM codes WHERE assembly_id = $1 AND used`, a.ID).Scan(&used)
 	if n != used || n != int64(len(acked)+len(unacked)) {
 		t.Fatalf("after retries: %d ballots, %d used codes, %d submitted", n, used, len(acked)+len(unacked))
+	}
+	// Close: every sealed ballot, also those left waiting by the kill, is
+	// mixed; the running counts equal a full recount of the ballots.
+	if s, b, err := post(fmt.Sprintf("/api/v1/assemblies/%d/close", a.ID), nil, true); err != nil || s != 200 {
+		t.Fatalf("close: %d %s %v", s, b, err)
+	}
+	var pending, stored, tallied int64
+	db.Pool.QueryRow(ctx, `SELECT count(*) FROM pending_ballots WHERE assembly_id = $1`, a.ID).Scan(&pending)
+	db.Pool.QueryRow(ctx, `SELECT count(*) FROM ballots WHERE assembly_id = $1`, a.ID).Scan(&stored)
+	db.Pool.QueryRow(ctx, `SELECT coalesce(sum(votes), 0) FROM tally_agendas WHERE assembly_id = $1`, a.ID).Scan(&tallied)
+	if pending != 0 || stored != used || tallied != stored {
+		t.Fatalf("after close: %d still waiting, %d stored, %d used codes, %d votes counted", pending, stored, used, tallied)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"maeul/assembly"
+	"maeul/secret"
 )
 
 // NewNonce returns a fresh random nonce for a ballot form.
@@ -19,13 +20,26 @@ func NewNonce() string { return randomShort(20) }
 // newReceipt is the resident's tracker: random, unrelated to the code.
 func newReceipt() string { return GroupShort(randomShort(12)) }
 
-func receiptKey(code, nonce string) []byte {
-	h := sha256.New()
-	h.Write([]byte("maeul receipt v1"))
-	h.Write([]byte(code))
-	h.Write([]byte{0})
-	h.Write([]byte(nonce))
-	return h.Sum(nil)
+// receiptKey is the key of a code's receipt box: the service secret, the
+// code and the client's nonce. A database reader has none of the three.
+func receiptKey(k *secret.Key, code, nonce string) []byte {
+	return k.MAC("receipt box", []byte(code), []byte(nonce))
+}
+
+// ReceiptHash is how the receipts table knows a receipt: case, spaces and
+// dashes of a typed receipt do not matter. It says nothing of the ballot.
+func ReceiptHash(receipt string) []byte {
+	n := strings.Map(func(r rune) rune {
+		switch {
+		case r == ' ' || r == '-' || r == '\t':
+			return -1
+		case r >= 'a' && r <= 'z':
+			return r - 'a' + 'A'
+		}
+		return r
+	}, strings.TrimSpace(receipt))
+	h := sha256.Sum256([]byte("maeul receipt v2:" + n))
+	return h[:]
 }
 
 // canonChoices writes a ballot's choices so that the same ballot always
@@ -49,8 +63,8 @@ func canonChoices(method string, ids []int64) string {
 // is told that the first ballot stands. The database sees only ciphertext,
 // so it still links no ballot to a code. The plaintext is the receipt, a
 // newline and the choices (boxes written before had the receipt alone).
-func sealReceipt(code, nonce, receipt, choices string) ([]byte, error) {
-	blk, err := aes.NewCipher(receiptKey(code, nonce))
+func sealReceipt(k *secret.Key, code, nonce, receipt, choices string) ([]byte, error) {
+	blk, err := aes.NewCipher(receiptKey(k, code, nonce))
 	if err != nil {
 		return nil, err
 	}
@@ -65,8 +79,8 @@ func sealReceipt(code, nonce, receipt, choices string) ([]byte, error) {
 
 // openReceipt reads a box back: the receipt and the canonical choices (""
 // for a box that holds the receipt alone).
-func openReceipt(code, nonce string, box []byte) (receipt, choices string, err error) {
-	blk, err := aes.NewCipher(receiptKey(code, nonce))
+func openReceipt(k *secret.Key, code, nonce string, box []byte) (receipt, choices string, err error) {
+	blk, err := aes.NewCipher(receiptKey(k, code, nonce))
 	if err != nil {
 		return "", "", err
 	}

@@ -17,6 +17,24 @@ type StateResult struct {
 	Ballots int64  `json:"ballots"`
 }
 
+// checkCounts compares the running counts with a full recount and logs a
+// mismatch loudly (announcing refuses it: result.Announce).
+func (s *Service) checkCounts(ctx context.Context, q assembly.Querier, a *assembly.Assembly) error {
+	run, err := RunningCounts(ctx, q, a)
+	if err != nil {
+		return err
+	}
+	full, err := CountBallots(ctx, q, a)
+	if err != nil {
+		return err
+	}
+	if !run.SameChoices(full) || run.Ballots != full.Ballots {
+		s.log.Error("the running counts differ from a full recount", "assembly", a.ID,
+			"running_ballots", run.Ballots, "recount_ballots", full.Ballots)
+	}
+	return nil
+}
+
 // Open opens the vote of a published assembly. Opening an open assembly
 // again answers the same; any other state is ECONFLICT.
 func (s *Service) Open(ctx context.Context, u *account.User, id int64) (*StateResult, error) {
@@ -87,6 +105,20 @@ func (s *Service) close(ctx context.Context, id int64) (st string, n int64, clos
 		}
 	} else if err != nil {
 		return "", 0, false, err
+	}
+	if closed {
+		a, err := assembly.FindAssembly(ctx, tx, id)
+		if err != nil {
+			return "", 0, false, err
+		}
+		// Every ballot in flight has committed (the UPDATE waited for
+		// them): mix what waits, so the counts read after close are final.
+		if err := s.mixFinal(ctx, tx, a); err != nil {
+			return "", 0, false, err
+		}
+		if err := s.checkCounts(ctx, tx, a); err != nil {
+			return "", 0, false, err
+		}
 	}
 	if n, err = countChannels(ctx, tx, id, map[string]int64{}); err != nil {
 		return "", 0, false, err

@@ -55,7 +55,7 @@ func (s *Service) Stats(ctx context.Context, a *assembly.Assembly) (*Stats, erro
 		Revoked: map[string]int64{ChannelOnsite: 0, ChannelOnline: 0},
 		Ballots: map[string]int64{ChannelOnsite: 0, ChannelOnline: 0, ChannelPaper: 0}, Batches: []Batch{}}
 	rows, err := s.pool.Query(ctx, `SELECT b.id, b.channel, b.count, b.created_at,
-			count(c.used_at), count(c.revoked_at)
+			count(*) FILTER (WHERE c.used), count(c.revoked_at)
 		FROM code_batches b LEFT JOIN codes c ON c.batch_id = b.id
 		WHERE b.assembly_id = $1 GROUP BY b.id ORDER BY b.id DESC`, a.ID)
 	if err != nil {

@@ -56,8 +56,8 @@ func Hidden(a *assembly.Assembly) bool {
 	return a.Sealed && (a.State == assembly.StateOpen || a.State == assembly.StatePublished || a.State == assembly.StateDraft)
 }
 
-// Count computes the tally of an assembly from the database: the ballots
-// as CountBallots counts them, the codes issued, and every agenda in order
+// Count reads the tally of an assembly from the running counts (a few rows
+// per agenda, however many ballots: RunningCounts), the codes issued, and every agenda in order
 // of its number. When the assembly is sealed and not yet closed,
 // per-agenda numbers are left out here, at the source, so no caller can
 // leak them.
@@ -65,7 +65,7 @@ func Count(ctx context.Context, q assembly.Querier, a *assembly.Assembly) (*Tall
 	t := &Tally{AssemblyID: a.ID, Slug: a.Slug, District: a.District, Dong: a.Dong, Title: a.Title,
 		EndsAt: a.EndsAt, TieBreak: a.TieBreak, State: a.State, Sealed: Hidden(a), Method: a.Method, BudgetCap: a.BudgetCap,
 		CodesByChannel: map[string]int64{ChannelOnsite: 0, ChannelOnline: 0}}
-	c, err := CountBallots(ctx, q, a)
+	c, err := RunningCounts(ctx, q, a)
 	if err != nil {
 		return nil, err
 	}
@@ -97,9 +97,13 @@ func Count(ctx context.Context, q assembly.Querier, a *assembly.Assembly) (*Tall
 	return t, nil
 }
 
-// countCodes counts the codes issued and not revoked, per channel.
+// countCodes counts the codes issued and not revoked, per channel: the
+// batches' sizes less the revoked codes (a partial index), never every code.
 func countCodes(ctx context.Context, q assembly.Querier, assemblyID int64, t *Tally) error {
-	rows, err := q.Query(ctx, `SELECT channel, count(*) FROM codes WHERE assembly_id = $1 AND revoked_at IS NULL GROUP BY channel`, assemblyID)
+	rows, err := q.Query(ctx, `SELECT channel, sum(n)::bigint FROM (
+			SELECT channel, count AS n FROM code_batches WHERE assembly_id = $1
+			UNION ALL SELECT channel, -count(*) FROM codes WHERE assembly_id = $1 AND revoked_at IS NOT NULL GROUP BY channel) x
+		GROUP BY channel`, assemblyID)
 	if err != nil {
 		return err
 	}

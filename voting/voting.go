@@ -20,6 +20,7 @@ import (
 	"maeul"
 	"maeul/account"
 	"maeul/assembly"
+	"maeul/secret"
 )
 
 // Metrics counts events for the metrics page (*web.Metrics is one).
@@ -36,11 +37,38 @@ type Service struct {
 	metrics Metrics
 
 	// OnChange is called after every committed change of a tally (a ballot,
-	// a close). Set by the server to the live hub.
+	// a mix, a close). Set by the server to the live hub.
 	OnChange func(assemblyID int64)
 
-	cache infoCache
-	queue commitQueue
+	// Secret keys the typed codes' hashes, the receipt boxes and the sealed
+	// pending ballots. Required: set by the server from MAEUL_SECRET_FILE.
+	Secret *secret.Key
+	// K is the least number of ballots the mixer moves together (the
+	// anonymity set of a ballot); DefaultK unless set.
+	K int
+
+	cache  infoCache
+	queue  commitQueue
+	mixNow chan struct{}
+}
+
+// DefaultK is the default size of the smallest mixed group of ballots.
+const DefaultK = 10
+
+// key returns the service secret; a service without one is a wiring bug.
+func (s *Service) key() *secret.Key {
+	if s.Secret == nil {
+		panic("voting: the service has no secret (set Service.Secret)")
+	}
+	return s.Secret
+}
+
+// groupSize is K, at least 1.
+func (s *Service) groupSize() int {
+	if s.K < 1 {
+		return DefaultK
+	}
+	return s.K
 }
 
 // NewService returns the voting service on pool. baseURL is the public URL
@@ -52,7 +80,8 @@ func NewService(pool *pgxpool.Pool, baseURL string, log *slog.Logger, metrics Me
 	if metrics == nil {
 		metrics = noMetrics{}
 	}
-	return &Service{pool: pool, baseURL: baseURL, log: log, metrics: metrics, OnChange: func(int64) {}}
+	return &Service{pool: pool, baseURL: baseURL, log: log, metrics: metrics, OnChange: func(int64) {},
+		mixNow: make(chan struct{}, 1)}
 }
 
 type noMetrics struct{}

@@ -26,6 +26,7 @@ import (
 
 	"maeul/account"
 	"maeul/database"
+	"maeul/secret"
 	"maeul/server"
 	"maeul/voting"
 )
@@ -102,7 +103,7 @@ func benchBallots(args []string) error {
 		return err
 	}
 	base := "http://" + ln.Addr().String()
-	srv, err := server.New(server.Config{BaseURL: base, Log: slog.New(slog.DiscardHandler)}, pool)
+	srv, err := server.New(server.Config{BaseURL: base, Log: slog.New(slog.DiscardHandler), Secret: secret.New()}, pool)
 	if err != nil {
 		return err
 	}
@@ -219,7 +220,7 @@ func benchBallots(args []string) error {
 			return err
 		}
 		base := runBallots(c, *perLevel, *maxDur, take, func(code string, i int) error {
-			_, ok, err := voting.ConsumeOne(ctx, bpool, aid, code, "n"+strconv.Itoa(i), choice(i))
+			_, ok, err := srv.Voting.ConsumeOne(ctx, bpool, aid, code, "n"+strconv.Itoa(i), choice(i))
 			if err == nil && !ok {
 				err = errors.New("code not consumed")
 			}

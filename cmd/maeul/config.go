@@ -25,6 +25,8 @@ type Config struct {
 	TrustedProxy   string
 	TrustedProxies []netip.Prefix
 	MetricsToken   string
+	// SecretFile is the service secret's file (MAEUL_SECRET_FILE).
+	SecretFile string
 }
 
 func envOr(key, def string) string {
@@ -43,6 +45,7 @@ func parseServe(args []string) (Config, error) {
 	fs.StringVar(&c.BaseURL, "base-url", os.Getenv("MAEUL_BASE_URL"), "public URL that QR codes point to (MAEUL_BASE_URL)")
 	fs.StringVar(&c.DatabaseURL, "database-url", os.Getenv("DATABASE_URL"), "PostgreSQL URL; empty starts a private cluster (DATABASE_URL)")
 	fs.StringVar(&c.DataDir, "data", "", "folder of the private PostgreSQL cluster (MAEUL_DATA)")
+	fs.StringVar(&c.SecretFile, "secret-file", os.Getenv("MAEUL_SECRET_FILE"), "the service secret's file, the same on every instance; created on first start (MAEUL_SECRET_FILE; default: secret beside the private cluster's folder)")
 	fs.BoolVar(&c.Demo, "demo", false, "load a demo assembly and print its URLs and the demo host's login")
 	fs.StringVar(&c.TrustedProxy, "trusted-proxy", os.Getenv("MAEUL_TRUSTED_PROXIES"), "CIDRs of the reverse proxies whose X-Forwarded-For/-Proto are believed, comma-separated (MAEUL_TRUSTED_PROXIES)")
 	fs.StringVar(&c.MetricsToken, "metrics-token", os.Getenv("MAEUL_METRICS_TOKEN"), "Bearer token that opens /metrics to non-loopback clients (MAEUL_METRICS_TOKEN)")

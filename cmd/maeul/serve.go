@@ -6,10 +6,31 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"path/filepath"
 
 	"maeul/database"
+	"maeul/secret"
 	"maeul/server"
 )
+
+// secretFile is where the service secret lives: MAEUL_SECRET_FILE, or
+// "secret" beside the private cluster's folder (not inside it: a copy of
+// the database's folder must not carry its secret), also when DATABASE_URL
+// points elsewhere.
+func secretFile(cfg Config) string {
+	if cfg.SecretFile != "" {
+		return cfg.SecretFile
+	}
+	dir := cfg.DataDir
+	if dir == "" {
+		dir = database.DefaultDataDir()
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		abs = dir
+	}
+	return filepath.Join(filepath.Dir(abs), "secret")
+}
 
 // serve runs the service until ctx is cancelled (SIGINT/SIGTERM), then
 // shuts down gracefully: websockets closed, requests drained, pool closed,
@@ -38,8 +59,12 @@ func serve(ctx context.Context, cfg Config) error {
 	if err := database.CheckSchema(ctx, pool, false); err != nil {
 		return err
 	}
+	key, err := secret.LoadOrCreate(secretFile(cfg))
+	if err != nil {
+		return err
+	}
 	srv, err := server.New(server.Config{BaseURL: cfg.BaseURL, Log: log,
-		TrustedProxies: cfg.TrustedProxies, MetricsToken: cfg.MetricsToken}, pool)
+		TrustedProxies: cfg.TrustedProxies, MetricsToken: cfg.MetricsToken, Secret: key}, pool)
 	if err != nil {
 		return err
 	}

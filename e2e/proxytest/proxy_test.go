@@ -287,6 +287,8 @@ func TestBehindNginxOnTwoInstances(t *testing.T) {
 	os.Chmod(dir, 0o755)
 	addrA, addrB, front := servertest.FreeAddr(t), servertest.FreeAddr(t), servertest.FreeAddr(t)
 	base := "http://" + front
+	// One secret file for both instances, as in production.
+	secretFile := filepath.Join(dir, "secret")
 
 	env := append(os.Environ(), "DATABASE_URL="+db.DSN)
 	admin := func(args ...string) string {
@@ -303,7 +305,8 @@ func TestBehindNginxOnTwoInstances(t *testing.T) {
 	token := admin("token", "create", "--email", email)
 
 	serveArgs := func(addr string) []string {
-		return []string{"serve", "--addr", addr, "--database-url", db.DSN, "--trusted-proxy", "127.0.0.1/32", "--base-url", base}
+		return []string{"serve", "--addr", addr, "--database-url", db.DSN, "--trusted-proxy", "127.0.0.1/32", "--base-url", base,
+			"--secret-file", secretFile}
 	}
 	instA := start(t, "instance A", syscall.SIGTERM, bin, serveArgs(addrA)...)
 	instB := start(t, "instance B", syscall.SIGTERM, bin, serveArgs(addrB)...)

@@ -28,6 +28,7 @@ import (
 
 	"maeul/account"
 	"maeul/database/dbtest"
+	"maeul/secret"
 	"maeul/server"
 )
 
@@ -58,6 +59,10 @@ func (l *LogBuffer) String() string {
 	return l.buf.String()
 }
 
+// TestSecret is the service secret of every test server of this binary
+// (two instances on one database must share it, as in production).
+var TestSecret = secret.New()
+
 // Start runs the service on a fresh database until the test ends.
 func Start(tb testing.TB) *Env {
 	tb.Helper()
@@ -69,7 +74,7 @@ func Start(tb testing.TB) *Env {
 	base := "http://" + ln.Addr().String()
 	logs := &LogBuffer{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	srv, err := server.New(server.Config{BaseURL: base, Log: log}, db.Pool)
+	srv, err := server.New(server.Config{BaseURL: base, Log: log, Secret: TestSecret}, db.Pool)
 	if err != nil {
 		tb.Fatal(err)
 	}
