@@ -21,7 +21,7 @@ import (
 )
 
 func TestProjectorInBrowser(t *testing.T) {
-	e := servertest.Start(t)
+	e := servertest.StartK(t, 1) // every ballot counted at once: this test watches single ballots move the wall
 	a, gs := e.Fixture(t, servertest.FixtureOptions{State: assembly.StateOpen})
 	host := e.NewHost(t, account.RoleDong, a.District, a.Dong)
 	codes := issueCodes(t, e.URL, host.Token, a.ID, 3)

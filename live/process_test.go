@@ -54,7 +54,8 @@ func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return 
 func startProc(t *testing.T, dsn, addr string) *proc {
 	t.Helper()
 	p := &proc{addr: addr, URL: "http://" + addr, out: &syncBuffer{}, done: make(chan struct{})}
-	p.cmd = exec.Command(servertest.Binary(t), "serve", "--addr", addr, "--database-url", dsn, "--secret-file", processSecret(t))
+	p.cmd = exec.Command(servertest.Binary(t), "serve", "--addr", addr, "--database-url", dsn, "--secret-file", processSecret(t),
+		"--mix-k", "1") // every ballot counted at once: these tests follow single ballots
 	p.cmd.Stdout, p.cmd.Stderr = p.out, p.out
 	if err := p.cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -159,7 +160,8 @@ func asCloseError(err error, ce **websocket.CloseError) bool {
 func dbCount(t *testing.T, e *servertest.Env, id int64) int64 {
 	t.Helper()
 	var n int64
-	if err := e.DB.Pool.QueryRow(context.Background(), `SELECT count(*) FROM ballots WHERE assembly_id = $1`, id).Scan(&n); err != nil {
+	if err := e.DB.Pool.QueryRow(context.Background(), `SELECT (SELECT count(*) FROM ballots WHERE assembly_id = $1)
+		+ (SELECT count(*) FROM pending_ballots WHERE assembly_id = $1)`, id).Scan(&n); err != nil {
 		t.Fatal(err)
 	}
 	return n
@@ -260,7 +262,7 @@ func TestTwoInstances(t *testing.T) {
 	t.Run("a ballot through one instance reaches a viewer of the other", func(t *testing.T) {
 		start := time.Now()
 		vote(t, pa.URL, a.Slug, codes[0], gs[2].ID)
-		m := waitFor(t, viewer, 10*time.Second, "one ballot", func(m message) bool { return m.Ballots == 1 })
+		m := waitFor(t, viewer, 10*time.Second, "one ballot", func(m message) bool { return m.Ballots == 1 && votesOf(m, gs[2].ID) == 1 })
 		t.Logf("ballot via A → viewer of B in %v", time.Since(start))
 		if votesOf(m, gs[2].ID) != 1 {
 			t.Fatalf("%s", m.Raw)
@@ -391,6 +393,11 @@ func processSecret(t *testing.T) string {
 			t.Fatal(err)
 		}
 		secretPath = filepath.Join(d, "secret")
+		// The in-process servers of this binary use TestSecret on the
+		// same databases: the processes must be given the same secret.
+		if err := servertest.TestSecret.Save(secretPath); err != nil {
+			t.Fatal(err)
+		}
 	})
 	return secretPath
 }

@@ -88,6 +88,12 @@ func LoadOrCreate(path string) (*Key, error) {
 	return &Key{raw: raw}, nil
 }
 
+// Save writes the secret to a new file with mode 0600 (tests and tools that
+// hand one secret to several instances).
+func (k *Key) Save(path string) error {
+	return os.WriteFile(path, []byte(hex.EncodeToString(k.raw)+"\n"), 0o600)
+}
+
 // sub derives the subkey for label.
 func (k *Key) sub(label string) []byte {
 	m := hmac.New(sha256.New, k.raw)

@@ -151,6 +151,10 @@ func TestBrowserVoteWithoutJavaScript(t *testing.T) {
 	if v.count(t, `SELECT count(*) FROM receipts WHERE receipt_hash = $1`, voting.ReceiptHash(strings.TrimSpace(receipt))) != 1 {
 		t.Fatalf("receipt %q is not stored", receipt)
 	}
+	// Mixed at the close (a lone ballot waits for k others till then).
+	if r := v.host.API(t, "POST", v.path("/close"), nil); r.Status != 200 {
+		t.Fatalf("close: %d %s", r.Status, r.Body)
+	}
 	var got string
 	v.e.DB.Pool.QueryRow(t.Context(), `SELECT string_agg(agenda_id::text, ',' ORDER BY position) FROM ballot_choices WHERE assembly_id = $1`, v.a.ID).Scan(&got)
 	if got != ids[0]+","+ids[1] {
@@ -204,6 +208,17 @@ func TestCardSheetPrintsEightPerA4(t *testing.T) {
 	if title == nil || strings.Contains(title[1], "만드는 중") || !strings.Contains(title[1], "투표 카드 16장") {
 		t.Fatalf("sheet title %q", title)
 	}
+	// The sheet is set as about:blank's content: its stylesheet link would
+	// not resolve there, so the sheet's own CSS (as served) is put inline.
+	link := regexp.MustCompile(`<link rel="stylesheet" href="([^"]+)">`).FindStringSubmatch(sheet)
+	if link == nil {
+		t.Fatal("the card sheet links no stylesheet")
+	}
+	css := v.e.Do(t, "GET", link[1], "", nil)
+	if css.Status != 200 || !strings.Contains(string(css.Body), "@page") {
+		t.Fatalf("card sheet CSS: %d", css.Status)
+	}
+	sheet = strings.Replace(sheet, link[0], "<style>"+string(css.Body)+"</style>", 1)
 	ctx := servertest.Browser(t)
 	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
 		t.Fatal(err)

@@ -39,6 +39,17 @@ import (
 // of whole groups and never show one resident's choices; turnout (mixed
 // plus waiting) moves with each ballot.
 
+// thresholds returns how many ballots of a channel must wait before the
+// mixer moves some (2k) and how many it leaves (k). k = 1 means no
+// anonymity set at all (tests of the live feed): everything moves at once.
+func (s *Service) thresholds() (wait, leave int64) {
+	k := int64(s.groupSize())
+	if k == 1 {
+		return 1, 0
+	}
+	return 2 * k, k
+}
+
 // mixLockClass is the first key of the advisory lock that makes one mixer
 // per assembly across every instance on the database.
 const mixLockClass = 0x6d6978 // "mix"
@@ -108,7 +119,7 @@ func (s *Service) Run(ctx context.Context) {
 // ballots waiting and returns how many ballots it moved.
 func (s *Service) MixReady(ctx context.Context) (int, error) {
 	rows, err := s.pool.Query(ctx, `SELECT DISTINCT assembly_id FROM (SELECT assembly_id FROM pending_ballots
-		GROUP BY assembly_id, channel HAVING count(*) >= $1) p`, 2*s.groupSize())
+		GROUP BY assembly_id, channel HAVING count(*) >= $1) p`, min2k(s))
 	if err != nil {
 		return 0, wrap("mix: find waiting ballots", err)
 	}
@@ -126,6 +137,8 @@ func (s *Service) MixReady(ctx context.Context) (int, error) {
 	}
 	return total, nil
 }
+
+func min2k(s *Service) int64 { w, _ := s.thresholds(); return w }
 
 // mixAssembly moves, per channel with at least 2k waiting, all but k of
 // them (chosen at random) as one group. Another mixer holding the lock
@@ -151,13 +164,13 @@ func (s *Service) mixAssembly(ctx context.Context, assemblyID int64) (int, error
 	if err != nil {
 		return 0, wrap("mix: count waiting", err)
 	}
-	k := s.groupSize()
+	wait, leave := s.thresholds()
 	moved := 0
 	for _, ch := range []string{ChannelOnsite, ChannelOnline} {
-		if waiting[ch] < int64(2*k) {
+		if waiting[ch] < wait {
 			continue
 		}
-		group, err := s.takePending(ctx, tx, assemblyID, ch, waiting[ch]-int64(k))
+		group, err := s.takePending(ctx, tx, assemblyID, ch, waiting[ch]-leave)
 		if err != nil {
 			return 0, err
 		}

@@ -193,6 +193,9 @@ func TestRankedAndBudgetPages(t *testing.T) {
 		if p.status != 200 {
 			t.Fatalf("%d %s", p.status, p.body)
 		}
+		if r := v.host.API(t, "POST", v.path("/close"), nil); r.Status != 200 { // mixes the lone ballot
+			t.Fatalf("close: %d %s", r.Status, r.Body)
+		}
 		var got string
 		v.e.DB.Pool.QueryRow(t.Context(), `SELECT string_agg(agenda_id::text, ',' ORDER BY position) FROM ballot_choices WHERE assembly_id = $1`, v.a.ID).Scan(&got)
 		if got != ids[4]+","+ids[1] {

@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 
 	"maeul/web"
@@ -27,6 +28,18 @@ type Config struct {
 	MetricsToken   string
 	// SecretFile is the service secret's file (MAEUL_SECRET_FILE).
 	SecretFile string
+	// MixK is the least number of ballots mixed together (MAEUL_MIX_K).
+	MixK int
+}
+
+func envInt(key string, def int) int {
+	if v := os.Getenv(key); v != "" {
+		if n, err := strconv.Atoi(v); err == nil {
+			return n
+		}
+		return -1 // refused by validate, with the variable's name
+	}
+	return def
 }
 
 func envOr(key, def string) string {
@@ -46,6 +59,7 @@ func parseServe(args []string) (Config, error) {
 	fs.StringVar(&c.DatabaseURL, "database-url", os.Getenv("DATABASE_URL"), "PostgreSQL URL; empty starts a private cluster (DATABASE_URL)")
 	fs.StringVar(&c.DataDir, "data", "", "folder of the private PostgreSQL cluster (MAEUL_DATA)")
 	fs.StringVar(&c.SecretFile, "secret-file", os.Getenv("MAEUL_SECRET_FILE"), "the service secret's file, the same on every instance; created on first start (MAEUL_SECRET_FILE; default: secret beside the private cluster's folder)")
+	fs.IntVar(&c.MixK, "mix-k", envInt("MAEUL_MIX_K", 10), "the least number of ballots mixed together, the anonymity set of a ballot (MAEUL_MIX_K)")
 	fs.BoolVar(&c.Demo, "demo", false, "load a demo assembly and print its URLs and the demo host's login")
 	fs.StringVar(&c.TrustedProxy, "trusted-proxy", os.Getenv("MAEUL_TRUSTED_PROXIES"), "CIDRs of the reverse proxies whose X-Forwarded-For/-Proto are believed, comma-separated (MAEUL_TRUSTED_PROXIES)")
 	fs.StringVar(&c.MetricsToken, "metrics-token", os.Getenv("MAEUL_METRICS_TOKEN"), "Bearer token that opens /metrics to non-loopback clients (MAEUL_METRICS_TOKEN)")
@@ -60,6 +74,9 @@ func parseServe(args []string) (Config, error) {
 }
 
 func (c *Config) validate() error {
+	if c.MixK < 1 || c.MixK > 1000 {
+		return fmt.Errorf("MAEUL_MIX_K/--mix-k must be a whole number from 1 to 1000 (10 is the default; below 10 weakens ballot secrecy)")
+	}
 	host, port, err := net.SplitHostPort(c.Addr)
 	if err != nil || port == "" {
 		return fmt.Errorf("MAEUL_ADDR/--addr %q is not host:port (e.g. 127.0.0.1:8080)", c.Addr)

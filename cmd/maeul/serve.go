@@ -64,9 +64,12 @@ func serve(ctx context.Context, cfg Config) error {
 		return err
 	}
 	srv, err := server.New(server.Config{BaseURL: cfg.BaseURL, Log: log,
-		TrustedProxies: cfg.TrustedProxies, MetricsToken: cfg.MetricsToken, Secret: key}, pool)
+		TrustedProxies: cfg.TrustedProxies, MetricsToken: cfg.MetricsToken, Secret: key, MixK: cfg.MixK}, pool)
 	if err != nil {
 		return err
+	}
+	if cfg.MixK < 10 {
+		log.Warn("ballots are mixed in groups smaller than 10: a ballot hides among fewer others (MAEUL_MIX_K)", "k", cfg.MixK)
 	}
 	srv.Start(ctx)
 	if cfg.Demo {

@@ -66,6 +66,13 @@ var TestSecret = secret.New()
 // Start runs the service on a fresh database until the test ends.
 func Start(tb testing.TB) *Env {
 	tb.Helper()
+	return StartK(tb, 0)
+}
+
+// StartK is Start with the mixer's group size k (0: the default; 1: no
+// mixing, every ballot counted at once — for tests of the live feed).
+func StartK(tb testing.TB, k int) *Env {
+	tb.Helper()
 	db := dbtest.MustOpenDB(tb)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -74,7 +81,7 @@ func Start(tb testing.TB) *Env {
 	base := "http://" + ln.Addr().String()
 	logs := &LogBuffer{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	srv, err := server.New(server.Config{BaseURL: base, Log: log, Secret: TestSecret}, db.Pool)
+	srv, err := server.New(server.Config{BaseURL: base, Log: log, Secret: TestSecret, MixK: k}, db.Pool)
 	if err != nil {
 		tb.Fatal(err)
 	}
