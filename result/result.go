@@ -32,6 +32,10 @@ type Service struct {
 	OnChange func(assemblyID int64)
 	// Now is the clock for the plan year (tests may move it).
 	Now func() time.Time
+	// K is the secret ballot's anonymity parameter: the Pabulib export
+	// gives each ballot's channel only when every channel has at least K
+	// ballots. 0 means DefaultK (10).
+	K int
 }
 
 // NewService returns the results service on pool; onChange (may be nil)
