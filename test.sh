@@ -3,7 +3,7 @@
 # real PostgreSQL and a real headless Chromium. On a fresh Debian machine it
 # first installs what the tests need and the machine lacks (PostgreSQL 15,
 # Chromium, nginx for the proxy test, the npm packages of the accessibility
-# check). Tests fail rather
+# check, the Python modules of pabulib.org's checker). Tests fail rather
 # than skip when something is missing.
 #
 #   ./test.sh                 every test
@@ -17,6 +17,10 @@ command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 # nginx: e2e/proxytest starts its own from docs/nginx-maeul.conf.
 { command -v nginx || [ -x /usr/sbin/nginx ]; } >/dev/null 2>&1 || missing+=(nginx)
 fc-list 2>/dev/null | grep -qi "noto sans cjk" || missing+=(fonts-noto-cjk)
+# pabulib.org's format checker (../shared/tools/pbcheck, run by result's
+# Pabulib tests) runs on Debian's python3 and needs these modules.
+/usr/bin/python3 -c 'import pycountry, natsort, numpy' >/dev/null 2>&1 ||
+  missing+=(python3-pycountry python3-natsort python3-numpy)
 if ((${#missing[@]})); then
   echo "test.sh: installing ${missing[*]}"
   SUDO=""

@@ -64,7 +64,7 @@ func (s *Service) Announce(ctx context.Context, id int64, u *account.User) (*Res
 		return nil, wrap("announce: snapshot", err)
 	}
 	r.SHA256 = Hash(raw)
-	pb, err := WritePabulib(ctx, tx, a, r)
+	pb, err := WritePabulib(ctx, tx, a, r, s.K)
 	if err != nil {
 		return nil, err
 	}

@@ -73,7 +73,7 @@ func BenchmarkLargeAssembly(b *testing.B) {
 	b.Run("ballots.pb", func(b *testing.B) {
 		var n int
 		for b.Loop() {
-			raw, err := result.WritePabulib(ctx, e.DB.Pool, a, r)
+			raw, err := result.WritePabulib(ctx, e.DB.Pool, a, r, 0)
 			if err != nil {
 				b.Fatal(err)
 			}

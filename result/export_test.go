@@ -226,7 +226,7 @@ func TestPabulibRecount(t *testing.T) {
 				t.Fatalf("ballots.pb: %d %s", r.Status, r.Body)
 			}
 			body := string(r.Body)
-			for _, want := range []string{"META\n", "PROJECTS\n", "VOTES\n", "tie_break;" + tc.tb, "maeul_method;" + a.Method} {
+			for _, want := range []string{"META\n", "PROJECTS\n", "VOTES\n", "(method=" + a.Method + ", tie_break=" + tc.tb + ")"} {
 				if !strings.Contains(body, want) {
 					t.Errorf("the file lacks %q", want)
 				}
@@ -234,9 +234,13 @@ func TestPabulibRecount(t *testing.T) {
 			if strings.Contains(body, "TEST-") {
 				t.Error("the file carries receipts")
 			}
+			pbcheck(t, a.Method, r.Body)
 			pb, err := result.ParsePabulib(strings.NewReader(body))
 			if err != nil {
 				t.Fatal(err)
+			}
+			if rc, err := result.RecountPabulib(pb); err != nil || rc.Method != a.Method || rc.TieBreak != tc.tb {
+				t.Errorf("the recount reads the method and tie-break %+v, %v", rc, err)
 			}
 			if len(pb.Votes) != len(tc.vs) || len(pb.Projects) != len(gs) {
 				t.Fatalf("%d votes, %d projects", len(pb.Votes), len(pb.Projects))

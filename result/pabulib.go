@@ -18,10 +18,14 @@ import (
 	"maeul/assembly"
 )
 
-// The Pabulib format (pabulib.org): three sections, META, PROJECTS and
-// VOTES, each a ';'-separated table whose first row names the columns.
-// Besides the standard META keys the export writes tie_break and
-// maeul_method, so a recount needs nothing but the file.
+// The Pabulib format (pabulib.org/format): three sections, META, PROJECTS
+// and VOTES, each a ';'-separated table whose first row names the columns.
+// The export writes only the format's own keys and columns; maeul's method
+// and tie-break are in the numbered comment ("#1: Exported by maeul
+// (method=…, tie_break=…)"), the agenda number is public_id, so a recount
+// needs nothing but the file. Exports of older versions wrote them as the
+// META keys maeul_method and tie_break and the PROJECTS column number; the
+// parser and the recount still read those.
 
 // PBFile is a parsed Pabulib file.
 type PBFile struct {
@@ -33,7 +37,7 @@ type PBFile struct {
 // PBProject is one row of PROJECTS.
 type PBProject struct {
 	ID       string
-	Number   int // the agenda number; the position in PROJECTS when the file has none
+	Number   int // the agenda number (number or public_id); the position in PROJECTS when the file has none
 	Cost     int64
 	Name     string
 	Votes    *int64 // the file's own count, if given
@@ -129,6 +133,7 @@ func ParsePabulib(r io.Reader) (*PBFile, error) {
 	}
 	cID, cCost, cVotes, cName, cNum, cSel := col(head, "project_id"), col(head, "cost"), col(head, "votes"),
 		col(head, "name"), col(head, "number"), col(head, "selected")
+	cPublic := col(head, "public_id")
 	if cID < 0 || cCost < 0 {
 		return nil, fmt.Errorf("PROJECTS (line %d): the columns project_id and cost are required", startLine["PROJECTS"])
 	}
@@ -155,6 +160,9 @@ func ParsePabulib(r io.Reader) (*PBFile, error) {
 			if err != nil || n <= 0 {
 				return nil, fmt.Errorf("line %d: number %q is not a positive number", ln, v)
 			}
+			p.Number = n
+		} else if n, err := strconv.Atoi(get(rec, cPublic)); err == nil && n > 0 {
+			// maeul writes the agenda number as public_id.
 			p.Number = n
 		}
 		pb.Projects = append(pb.Projects, p)
@@ -201,11 +209,27 @@ func ParsePabulib(r io.Reader) (*PBFile, error) {
 	return pb, nil
 }
 
+// DefaultK is the secret ballot's anonymity parameter when none is set: a
+// group of fewer ballots is never told apart from the others.
+const DefaultK = 10 // the same as voting.DefaultK
+
 // WritePabulib writes the anonymised ballots of a closed or announced
-// assembly and its result in the Pabulib format. Ballots are ordered by
-// their random id, never in the order they were cast, and carry neither
-// receipt nor code.
-func WritePabulib(ctx context.Context, q assembly.Querier, a *assembly.Assembly, r *Result) ([]byte, error) {
+// assembly and its result in the Pabulib format (pabulib.org/format), so
+// that pabulib.org's own checker passes it: only the format's META keys and
+// PROJECTS/VOTES columns, dates as dd.mm.yyyy, and maeul's own rules (the
+// method, the tie-break, the fill) in the numbered comment, where
+// RecountPabulib reads them back. Ballots are ordered by their random id,
+// never in the order they were cast, carry neither receipt nor code, and
+// their voter ids are their position in that order.
+//
+// The channel (voting_method: internet for phones on site, online and
+// withheld groups of both; paper) is written only when every channel
+// present has at least k ballots (k ≤ 0 means DefaultK); otherwise the
+// column is left out and the comment says so.
+func WritePabulib(ctx context.Context, q assembly.Querier, a *assembly.Assembly, r *Result, k int) ([]byte, error) {
+	if k <= 0 {
+		k = DefaultK
+	}
 	agendas, err := assembly.FindAgendas(ctx, q, a.ID)
 	if err != nil {
 		return nil, wrap("pabulib: agendas", err)
@@ -223,59 +247,102 @@ func WritePabulib(ctx context.Context, q assembly.Querier, a *assembly.Assembly,
 		choices []int64
 	}
 	var ballots []ballot
+	perChannel := map[string]int{}
 	for rows.Next() {
 		var b ballot
 		if err := rows.Scan(&b.id, &b.channel, &b.choices); err != nil {
 			rows.Close()
 			return nil, wrap("pabulib: ballots", err)
 		}
+		b.channel = pbChannel(b.channel)
+		perChannel[b.channel]++
 		ballots = append(ballots, b)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, wrap("pabulib: ballots", err)
 	}
+	withChannel := len(ballots) > 0
+	for _, n := range perChannel {
+		if n < k {
+			withChannel = false
+		}
+	}
+	ranked := a.Method == MethodRanked
+	var total int64
+	for _, g := range agendas {
+		total += g.Cost
+	}
+
 	var buf bytes.Buffer
 	w := csv.NewWriter(&buf)
 	w.Comma = ';'
+	maxLen := min(a.MaxChoices, len(agendas))
 	voteType := "approval"
-	if a.Method == MethodRanked {
+	switch {
+	case ranked:
 		voteType = "ordinal"
+	case a.Method != MethodBudget && maxLen == 1:
+		voteType = "choose-1"
 	}
-	maxLen := a.MaxChoices
+	meta := [][]string{{"key", "value"}, {"description", oneLineText(a.Title)}, {"country", "South Korea"}, {"unit", "Seoul"}}
+	if d := oneLineText(a.District); d != "" {
+		meta = append(meta, []string{"district", d})
+	}
+	if d := oneLineText(a.Dong); d != "" {
+		meta = append(meta, []string{"subunit", d})
+	}
+	meta = append(meta,
+		[]string{"instance", strconv.Itoa(PlanYear(a))},
+		[]string{"num_projects", strconv.Itoa(len(agendas))},
+		[]string{"num_votes", strconv.Itoa(len(ballots))},
+		[]string{"budget", strconv.FormatInt(a.BudgetCap, 10)},
+		[]string{"vote_type", voteType},
+		// Greedy with skip that never selects an agenda nobody chose.
+		[]string{"rule", "greedy-threshold"},
+		[]string{"date_begin", a.StartsAt.In(seoul).Format("02.01.2006")},
+		[]string{"date_end", a.EndsAt.In(seoul).Format("02.01.2006")},
+		[]string{"min_length", "1"},
+	)
 	if a.Method == MethodBudget {
-		maxLen = len(agendas)
-	}
-	meta := [][]string{
-		{"key", "value"},
-		{"description", oneLineText(a.Title)},
-		{"country", "South Korea"},
-		{"unit", "Seoul"},
-		{"district", oneLineText(a.District)},
-		{"subunit", oneLineText(a.Dong)},
-		{"instance", strconv.Itoa(PlanYear(a))},
-		{"num_projects", strconv.Itoa(len(agendas))},
-		{"num_votes", strconv.Itoa(len(ballots))},
-		{"budget", strconv.FormatInt(a.BudgetCap, 10)},
-		{"vote_type", voteType},
-		{"rule", "greedy"},
-		{"date_begin", a.StartsAt.In(seoul).Format("2006-01-02")},
-		{"date_end", a.EndsAt.In(seoul).Format("2006-01-02")},
-		{"min_length", "1"},
-		{"max_length", strconv.Itoa(maxLen)},
-		{"language", "ko"},
-		{"currency", "KRW"},
-		{"maeul_method", a.Method},
-		{"tie_break", a.TieBreak},
-		{"comment", "maeul export. Order: " + orderRule(a.Method) + " Ties: " + TieBreakRule("en", a.TieBreak) +
-			" Fill: greedy with skip — walk the order and select each project with at least one vote whose cost fits what the budget leaves."},
-	}
-	if a.Method == MethodBudget {
+		// Any set whose total cost fits the cap: approval with a cost limit.
 		meta = append(meta, []string{"max_sum_cost", strconv.FormatInt(a.BudgetCap, 10)})
+	} else {
+		meta = append(meta, []string{"max_length", strconv.Itoa(maxLen)})
 	}
+	meta = append(meta,
+		[]string{"min_project_score_threshold", "1"},
+		[]string{"language", "ko"},
+		[]string{"currency", "KRW"},
+	)
+	if total <= a.BudgetCap {
+		meta = append(meta, []string{"fully_funded", "1"})
+	}
+	comments := []string{
+		fmt.Sprintf("Exported by maeul (method=%s, tie_break=%s).", a.Method, tieBreakKey(a.TieBreak)),
+		"Order: " + orderRule(a.Method, a.MaxChoices) + " Ties: " + TieBreakRule("en", a.TieBreak) +
+			" The agenda number is the public_id column.",
+		"Fill: greedy with skip: walk the order and select each project with at least one vote (min_project_score_threshold 1) whose cost fits what the budget leaves.",
+	}
+	if withChannel {
+		comments = append(comments, fmt.Sprintf("voting_method: internet is a phone vote on site or online, paper a paper ballot; every channel has at least %d ballots.", k))
+	} else {
+		comments = append(comments, fmt.Sprintf("The voting method of each ballot is withheld: it is given only when every channel (internet, paper) has at least %d ballots, so that it cannot single out a voter.", k))
+	}
+	for i, c := range comments {
+		comments[i] = fmt.Sprintf("#%d: %s", i+1, c)
+	}
+	// No ';' in the comment, so that it is not quoted.
+	meta = append(meta, []string{"comment", strings.ReplaceAll(strings.Join(comments, " "), ";", ",")})
 	buf.WriteString("META\n")
 	w.WriteAll(meta)
+
 	buf.WriteString("PROJECTS\n")
-	w.Write([]string{"project_id", "cost", "votes", "score", "name", "number", "selected"})
+	head := []string{"project_id", "cost", "votes", "name", "selected", "public_id"}
+	if ranked {
+		head = []string{"project_id", "cost", "votes", "score", "name", "selected", "public_id"}
+	}
+	w.Write(head)
+	// In priority order: the checker breaks equal scores by the file's order.
 	ordered := append([]AgendaResult(nil), r.Agendas...)
 	sort.SliceStable(ordered, func(i, j int) bool { return ordered[i].Rank < ordered[j].Rank })
 	for _, x := range ordered {
@@ -283,26 +350,55 @@ func WritePabulib(ctx context.Context, q assembly.Querier, a *assembly.Assembly,
 		if x.Selected {
 			sel = "1"
 		}
-		w.Write([]string{x.ID, strconv.FormatInt(x.Cost, 10), strconv.FormatInt(x.Votes, 10),
-			strconv.FormatInt(x.Points, 10), oneLineText(x.Title), strconv.Itoa(x.Number), sel})
+		row := []string{x.ID, strconv.FormatInt(x.Cost, 10), strconv.FormatInt(x.Votes, 10)}
+		if ranked {
+			row = append(row, strconv.FormatInt(x.Points, 10))
+		}
+		w.Write(append(row, oneLineText(x.Title), sel, strconv.Itoa(x.Number)))
 	}
 	w.Flush()
+
 	buf.WriteString("VOTES\n")
-	w.Write([]string{"voter_id", "vote", "voting_method"})
+	head = []string{"voter_id", "vote"}
+	if ranked {
+		head = append(head, "points")
+	}
+	if withChannel {
+		head = append(head, "voting_method")
+	}
+	w.Write(head)
 	for i, b := range ballots {
 		ids := make([]string, len(b.choices))
+		points := make([]string, len(b.choices))
 		for j, c := range b.choices {
 			ids[j] = strconv.FormatInt(c, 10)
+			points[j] = strconv.Itoa(max(a.MaxChoices-j, 0)) // Borda: position p scores K − p + 1
 		}
-		w.Write([]string{strconv.Itoa(i + 1), strings.Join(ids, ","), b.channel})
+		row := []string{strconv.Itoa(i + 1), strings.Join(ids, ",")}
+		if ranked {
+			row = append(row, strings.Join(points, ","))
+		}
+		if withChannel {
+			row = append(row, b.channel)
+		}
+		w.Write(row)
 	}
 	w.Flush()
 	return buf.Bytes(), w.Error()
 }
 
-func orderRule(method string) string {
+// pbChannel is a ballot's channel as Pabulib names it: paper, or internet
+// for a phone on site, online, or a withheld group of both (mixed).
+func pbChannel(ch string) string {
+	if ch == "paper" {
+		return "paper"
+	}
+	return "internet"
+}
+
+func orderRule(method string, k int) string {
 	if method == MethodRanked {
-		return "Borda points, position p of a ballot scores max_length − p + 1, the higher total first."
+		return fmt.Sprintf("Borda points (score), position p of a ballot scores %d - p + 1 (the points column), the higher total first.", k)
 	}
 	return "votes, the higher first."
 }
@@ -330,5 +426,5 @@ func (s *Service) Pabulib(ctx context.Context, a *assembly.Assembly) ([]byte, er
 	if err != nil {
 		return nil, err
 	}
-	return WritePabulib(ctx, s.pool, a, r)
+	return WritePabulib(ctx, s.pool, a, r, s.K)
 }

@@ -5,8 +5,15 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 	"strconv"
 	"strings"
+)
+
+// What a maeul export's comment says of its method and tie-break.
+var (
+	methodRe   = regexp.MustCompile(`\bmethod=(approval|ranked|budget)\b`)
+	tieBreakRe = regexp.MustCompile(`\btie_break=(cost_asc|number_asc)\b`)
 )
 
 // Recount is a recount of a Pabulib file.
@@ -19,8 +26,11 @@ type Recount struct {
 }
 
 // RecountPabulib recomputes the priority order and the budget fill of a
-// Pabulib file from its VOTES alone, with the method and tie-break its META
-// names (approval and cost_asc when it names none).
+// Pabulib file from its VOTES alone, with the method and tie-break the file
+// names: in the comment of a maeul export ("method=…, tie_break=…"), in the
+// META keys maeul_method and tie_break of an older one, else from its
+// vote_type (approval, or budget when it has max_sum_cost; ordinal is
+// ranked) with the tie-break cost_asc.
 func RecountPabulib(pb *PBFile) (*Recount, error) {
 	rc := &Recount{Projects: map[int64]PBProject{}}
 	budget, err := strconv.ParseFloat(pb.Meta["budget"], 64)
@@ -28,22 +38,32 @@ func RecountPabulib(pb *PBFile) (*Recount, error) {
 		return nil, fmt.Errorf("META budget %q is not a number", pb.Meta["budget"])
 	}
 	rc.Budget = int64(budget + 0.5)
+	comment := pb.Meta["comment"]
 	rc.TieBreak = pb.Meta["tie_break"]
+	if m := tieBreakRe.FindStringSubmatch(comment); m != nil {
+		rc.TieBreak = m[1]
+	}
 	if rc.TieBreak != TieBreakNumberAsc {
 		rc.TieBreak = TieBreakCostAsc
 	}
 	vt := pb.Meta["vote_type"]
-	switch m := pb.Meta["maeul_method"]; {
+	m := pb.Meta["maeul_method"]
+	if x := methodRe.FindStringSubmatch(comment); x != nil {
+		m = x[1]
+	}
+	switch {
 	case m == MethodApproval || m == MethodRanked || m == MethodBudget:
 		rc.Method = m
 	case vt == "ordinal":
 		rc.Method = MethodRanked
-	case vt == "approval" || vt == "":
+	case (vt == "approval" || vt == "") && pb.Meta["max_sum_cost"] != "":
+		rc.Method = MethodBudget
+	case vt == "approval" || vt == "" || vt == "choose-1":
 		rc.Method = MethodApproval
 	case vt == "cumulative" || vt == "scoring":
 		rc.Method = vt
 	default:
-		return nil, fmt.Errorf("META vote_type %q is not approval, ordinal, cumulative or scoring", vt)
+		return nil, fmt.Errorf("META vote_type %q is not approval, choose-1, ordinal, cumulative or scoring", vt)
 	}
 	if rc.Method == MethodRanked {
 		rc.K, _ = strconv.Atoi(pb.Meta["max_length"])
@@ -70,10 +90,11 @@ func RecountPabulib(pb *PBFile) (*Recount, error) {
 			it := &items[idx[id]]
 			it.Votes++
 			switch {
+			case v.Points != nil:
+				// A maeul export of a ranked vote gives each position's Borda points.
+				it.Points += v.Points[pos]
 			case rc.Method == MethodRanked:
 				it.Points += int64(max(rc.K-pos, 0))
-			case v.Points != nil:
-				it.Points += v.Points[pos]
 			default:
 				it.Points++
 			}

@@ -32,8 +32,10 @@ type Service struct {
 	OnChange func(assemblyID int64)
 	// Now is the clock for the plan year (tests may move it).
 	Now func() time.Time
-	// K is the least number of ballots a channel needs before its split
-	// of the choices is shown (voting.DefaultK when 0).
+	// K is the secret ballot's anonymity parameter: the results split the
+	// choices by channel, and the Pabulib export gives each ballot's
+	// channel, only when every channel has at least K ballots
+	// (voting.DefaultK when 0).
 	K int
 }
 
