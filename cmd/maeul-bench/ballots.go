@@ -244,8 +244,8 @@ func benchBallots(args []string) error {
 			*rate, *paceDur, len(r.lat), r.rate, millis(r.p(50)), millis(r.p(95)), millis(r.p(99)), millis(r.p(100)))
 	}
 	var n, used int64
-	pool.QueryRow(ctx, `SELECT count(*) FROM ballots`).Scan(&n)
-	pool.QueryRow(ctx, `SELECT count(*) FROM codes WHERE used_at IS NOT NULL`).Scan(&used)
+	pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM ballots) + (SELECT count(*) FROM pending_ballots)`).Scan(&n)
+	pool.QueryRow(ctx, `SELECT count(*) FROM codes WHERE used`).Scan(&used)
 	fmt.Printf("\ncheck: %d ballots stored, %d codes used (must be equal)\n", n, used)
 	if n != used {
 		return fmt.Errorf("%d ballots but %d used codes", n, used)

@@ -4,6 +4,7 @@
 //
 //	go run ./cmd/maeul-bench ballots   ballots/s and latency vs raw pgx
 //	go run ./cmd/maeul-bench live      websocket viewers: memory and latency
+//	go run ./cmd/maeul-bench tally     tally read and feed latency: empty vs 1,000,000 ballots
 package main
 
 import (
@@ -13,7 +14,7 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: maeul-bench ballots|live [flags]")
+		fmt.Fprintln(os.Stderr, "usage: maeul-bench ballots|live|tally [flags]")
 		os.Exit(2)
 	}
 	var err error
@@ -22,8 +23,10 @@ func main() {
 		err = benchBallots(os.Args[2:])
 	case "live":
 		err = benchLive(os.Args[2:])
+	case "tally":
+		err = benchTally(os.Args[2:])
 	default:
-		err = fmt.Errorf("unknown benchmark %q (ballots or live)", os.Args[1])
+		err = fmt.Errorf("unknown benchmark %q (ballots, live or tally)", os.Args[1])
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "maeul-bench:", err)
