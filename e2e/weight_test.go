@@ -2,7 +2,7 @@ package e2e
 
 import (
 	"bytes"
-		"context"
+	"context"
 	"fmt"
 	"image"
 	"image/jpeg"
