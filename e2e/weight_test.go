@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"bytes"
-	"compress/gzip"
 	"context"
 	"fmt"
 	"image"
@@ -20,7 +19,7 @@ import (
 	"maeul/voting"
 )
 
-// Budgets, in gzip-compressed bytes, of a page with the CSS and JS it
+// Budgets, in bytes on the wire (brotli or gzip, as served), of a page with the CSS and JS it
 // references (images not counted): what an old phone on a slow line loads.
 const (
 	ballotBudget  = 30 << 10
@@ -50,22 +49,41 @@ func fetch(t *testing.T, c *http.Client, u string) []byte {
 	return b
 }
 
-func gzipSize(b []byte) int {
-	var buf bytes.Buffer
-	w, _ := gzip.NewWriterLevel(&buf, gzip.DefaultCompression)
-	w.Write(b)
-	w.Close()
-	return buf.Len()
+// wire is a client that asks for brotli or gzip, as a phone's browser
+// does, and does not decompress: what it reads is what crossed the wire.
+var wire = &http.Client{Transport: &http.Transport{DisableCompression: true}}
+
+// onTheWire fetches u as a phone would and returns the bytes received and
+// the Content-Encoding they came in.
+func onTheWire(t *testing.T, u string) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest("GET", u, nil)
+	req.Header.Set("Accept-Encoding", "gzip, br")
+	res, err := wire.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	if res.StatusCode != 200 {
+		t.Fatalf("GET %s: %d", u, res.StatusCode)
+	}
+	return len(b), res.Header.Get("Content-Encoding")
 }
 
-// weigh returns the compressed bytes of the page at path and of each CSS
-// and JS file it references, and the page's HTML.
+// weigh returns the bytes on the wire of the page at path and of each CSS
+// and JS file it references, and the page's HTML. Every one of them must
+// come compressed.
 func weigh(t *testing.T, base, path string) (total int, parts []string, html []byte) {
 	t.Helper()
 	c := &http.Client{}
 	html = fetch(t, c, base+path)
-	total = gzipSize(html)
-	parts = append(parts, fmt.Sprintf("HTML %d B", total))
+	n, enc := onTheWire(t, base+path)
+	if enc != "br" && enc != "gzip" {
+		t.Errorf("%s came with Content-Encoding %q", path, enc)
+	}
+	total = n
+	parts = append(parts, fmt.Sprintf("HTML %d B %s (%d B uncompressed)", n, enc, len(html)))
 	seen := map[string]bool{}
 	var refs []string
 	for _, m := range cssRe.FindAllSubmatch(html, -1) {
@@ -80,16 +98,19 @@ func weigh(t *testing.T, base, path string) (total int, parts []string, html []b
 			continue
 		}
 		seen[r] = true
-		n := gzipSize(fetch(t, c, base+strings.TrimPrefix(r, base)))
+		n, enc := onTheWire(t, base+strings.TrimPrefix(r, base))
+		if enc != "br" && enc != "gzip" && n > 1000 {
+			t.Errorf("%s came with Content-Encoding %q", r, enc)
+		}
 		total += n
-		parts = append(parts, fmt.Sprintf("%s %d B", r[strings.LastIndex(r, "/")+1:], n))
+		parts = append(parts, fmt.Sprintf("%s %d B %s", r[strings.LastIndex(r, "/")+1:], n, enc))
 	}
 	return total, parts, html
 }
 
 // TestPageWeight measures bytes, not time: the ballot page under 30 KB and
-// the demo assembly's booklet under 150 KB, gzip-compressed, with their CSS
-// and JS; booklet photos load lazily and are served at most 800 px wide.
+// the demo assembly's booklet under 150 KB as they cross the wire to a
+// browser that accepts gzip and brotli, with their CSS and JS; booklet photos load lazily and are served at most 800 px wide.
 func TestPageWeight(t *testing.T) {
 	s := newSite(t, false)
 	demo, err := assembly.SeedDemo(context.Background(), s.e.Server.Assemblies, s.host.User)
@@ -102,7 +123,7 @@ func TestPageWeight(t *testing.T) {
 			t.Fatalf("issue a code: %v", err)
 		}
 		total, parts, _ := weigh(t, s.e.URL, "/v/"+demo.Slug+"?lang=ko&code="+url.QueryEscape(codes[0].Code))
-		t.Logf("demo ballot: %d B compressed (%s); budget %d B", total, strings.Join(parts, ", "), ballotBudget)
+		t.Logf("demo ballot: %d B on the wire (%s); budget %d B", total, strings.Join(parts, ", "), ballotBudget)
 		if total > ballotBudget {
 			t.Errorf("the ballot page weighs %d B compressed, over its budget of %d B: %s", total, ballotBudget, strings.Join(parts, ", "))
 		}
@@ -145,7 +166,7 @@ func TestPageWeight(t *testing.T) {
 	})
 	t.Run("demo booklet", func(t *testing.T) {
 		total, parts, html := weigh(t, s.e.URL, "/a/"+demo.Slug+"?lang=ko")
-		t.Logf("demo booklet: %d B compressed (%s); budget %d B", total, strings.Join(parts, ", "), bookletBudget)
+		t.Logf("demo booklet: %d B on the wire (%s); budget %d B", total, strings.Join(parts, ", "), bookletBudget)
 		if total > bookletBudget {
 			t.Errorf("the demo booklet weighs %d B compressed, over its budget of %d B: %s", total, bookletBudget, strings.Join(parts, ", "))
 		}

@@ -75,7 +75,10 @@ func (c *Catalogue) T(lang, key string, args ...any) string {
 		s = m["ko"]
 	}
 	if len(args) > 0 {
-		return fmt.Sprintf(s, args...)
+		s = fmt.Sprintf(s, args...)
+	}
+	if lang != "en" {
+		s = resolveParticles(s)
 	}
 	return s
 }

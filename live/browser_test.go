@@ -59,7 +59,7 @@ func TestProjectorInBrowser(t *testing.T) {
 		return fmt.Sprintf(`(document.querySelector(%q) || {}).textContent || ""`, sel)
 	}
 	poll("turnout before", text("#ballots"), "0")
-	poll("codes issued", text("#codes-onsite"), "코드 3개 중")
+	poll("codes issued", text("#codes-onsite"), "발급 코드 3개")
 
 	// A ballot through the API: the wall changes without a reload.
 	vote(t, e.URL, a.Slug, codes[0], gs[2].ID, gs[4].ID)
@@ -78,7 +78,7 @@ func TestProjectorInBrowser(t *testing.T) {
 	poll("the budget line", fmt.Sprintf(`(function(){var l=document.querySelector('#rows li.line');
 		return l ? l.nextElementSibling.dataset.id + ' ' + l.textContent : ''})()`),
 		fmt.Sprintf("%d 한도액 3천만원: 여기부터는 남은 예산에 드는 의제만 선정 가능", gs[5].ID))
-	poll("over the cap", text(fmt.Sprintf(`#rows li[data-id="%d"] .tag`, gs[5].ID)), "✖ 한도 초과")
+	poll("over the cap", text(fmt.Sprintf(`#rows li[data-id="%d"] .tag`, gs[5].ID)), "예산 한도 밖")
 
 	// r hides and shows the ranking; ? opens the help.
 	if err := chromedp.Do(ctx, chromedp.KeyEvent("r")); err != nil {

@@ -51,7 +51,7 @@ func TestResultsPageInBrowser(t *testing.T) {
 	}
 	// Each result is said in words, not only in colour.
 	tags, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll("#ranking .tag")].map(x => x.innerText.trim())`))
-	if err != nil || tags[2] != "✖ 한도 초과 — 별도 재원" || tags[0] != "✔ 선정" {
+	if err != nil || tags[2] != "예산 한도 밖 — 별도 재원" || tags[0] != "✔ 선정" {
 		t.Fatalf("tags %q %v", tags, err)
 	}
 	tie, err := chromedp.Run(ctx, chromedp.Text("#tie-break"))

@@ -28,7 +28,7 @@ func TestSubmissionExports(t *testing.T) {
 	ctx := context.Background()
 	// A title a spreadsheet would run as a formula, a split budget, departments.
 	if _, err := e.DB.Pool.Exec(ctx, `UPDATE agendas SET title = '=HYPERLINK("http://evil.example","클릭")',
-		current_subsidy = 2000000, capital_subsidy = 3000000, district_department = '마을과', city_department = '지역공동체담당관'
+		current_subsidy = 2000000, capital_subsidy = 3000000, remarks = '주민 제안 원문 유지', district_department = '마을과', city_department = '지역공동체담당관'
 		WHERE id = $1`, gs[0].ID); err != nil {
 		t.Fatal(err)
 	}
@@ -114,17 +114,60 @@ func TestSubmissionExports(t *testing.T) {
 			if v != strconv.FormatInt(g.Cost, 10) {
 				t.Errorf("cost cell %q is not the number %d", v, g.Cost)
 			}
-			wantRemark := "선정"
+			wantOutcome := "선정"
 			if !g.Selected {
-				wantRemark = "한도 초과 — 별도 재원"
+				wantOutcome = "예산 한도 밖 — 별도 재원"
 			}
-			if !strings.Contains(row[11], wantRemark) || !strings.Contains(row[11], fmt.Sprintf("득표 %d표", g.Votes)) {
-				t.Errorf("비고 of rank %d: %q", g.Rank, row[11])
+			if row[12] != strconv.FormatInt(g.Votes, 10) || row[14] != strconv.Itoa(g.Rank) || row[15] != wantOutcome {
+				t.Errorf("vote columns of rank %d: %q", g.Rank, row[12:])
+			}
+			// Money and votes are numbers, not text.
+			for _, c := range []string{"E", "F", "M", "O"} {
+				if ty, _ := f.GetCellType(sheet, c+strconv.Itoa(4+i)); ty != excelize.CellTypeNumber && ty != excelize.CellTypeUnset {
+					t.Errorf("%s%d is of type %v, not a number", c, 4+i, ty)
+				}
+				v, _ := f.GetCellValue(sheet, c+strconv.Itoa(4+i), excelize.Options{RawCellValue: true})
+				if _, err := strconv.ParseFloat(v, 64); err != nil {
+					t.Errorf("%s%d = %q is not a number", c, 4+i, v)
+				}
 			}
 		}
-		first := rows[3]
-		if first[8] != "2" || first[9] != "3" || first[6] != "마을과" || first[7] != "지역공동체담당관" || first[4] != "5" {
-			t.Errorf("first row: %q", first)
+		// The host's own 비고 reaches the district as typed.
+		if rows[3][11] != "주민 제안 원문 유지" {
+			t.Errorf("비고 of the first row: %q", rows[3][11])
+		}
+		// 합계 and 선정 합계 follow the agenda rows; their formulas add up
+		// the rows above, in 백만원 and in 원.
+		n := len(res.Agendas)
+		total, selected := rows[3+n], rows[4+n]
+		if total[0] != "합계" || selected[0] != "선정 합계" {
+			t.Fatalf("total rows %q / %q", total, selected)
+		}
+		var sumWon, selWon int64
+		for _, g := range res.Agendas {
+			sumWon += g.Cost
+			if g.Selected {
+				selWon += g.Cost
+			}
+		}
+		for _, tc := range []struct {
+			cell string
+			want float64
+		}{{"F" + strconv.Itoa(4+n), float64(sumWon)}, {"E" + strconv.Itoa(4+n), float64(sumWon) / 1e6},
+			{"F" + strconv.Itoa(5+n), float64(selWon)}, {"E" + strconv.Itoa(5+n), float64(selWon) / 1e6}} {
+			if fm, _ := f.GetCellFormula(sheet, tc.cell); !strings.HasPrefix(fm, "SUM") {
+				t.Errorf("%s is not a SUM formula: %q", tc.cell, fm)
+			}
+			got, err := f.CalcCellValue(sheet, tc.cell, excelize.Options{RawCellValue: true})
+			if v, perr := strconv.ParseFloat(got, 64); err != nil || perr != nil || v < tc.want-1e-6 || v > tc.want+1e-6 {
+				t.Errorf("%s calculates to %q (%v), want %v", tc.cell, got, err, tc.want)
+			}
+		}
+		if selWon != res.Allocated {
+			t.Errorf("selected total %d, allocated %d", selWon, res.Allocated)
+		}
+		if nf, _ := f.GetCellStyle(sheet, "E4"); nf == 0 {
+			t.Error("E4 has no number format")
 		}
 		// The formula-looking title is text, not a formula.
 		if fm, _ := f.GetCellFormula(sheet, "B4"); fm != "" {
@@ -153,8 +196,26 @@ func TestSubmissionExports(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(recs) != 1+len(gs) {
-			t.Fatalf("%d records, want 1 + %d", len(recs), len(gs))
+		if len(recs) != 1+len(gs)+2 {
+			t.Fatalf("%d records, want 1 + %d + 2", len(recs), len(gs))
+		}
+		// Agenda rows right after the header, then 합계 and 선정 합계.
+		var sumWon, selWon int64
+		for i, g := range res.Agendas {
+			if recs[1+i][5] != strconv.FormatInt(g.Cost, 10) || recs[1+i][12] != strconv.FormatInt(g.Votes, 10) {
+				t.Errorf("row %d: %q", i, recs[1+i])
+			}
+			sumWon += g.Cost
+			if g.Selected {
+				selWon += g.Cost
+			}
+		}
+		total, sel := recs[1+len(gs)], recs[2+len(gs)]
+		if total[0] != "합계" || total[5] != strconv.FormatInt(sumWon, 10) || sel[0] != "선정 합계" || sel[5] != strconv.FormatInt(selWon, 10) {
+			t.Errorf("total rows %q / %q", total, sel)
+		}
+		if recs[1][11] != "주민 제안 원문 유지" {
+			t.Errorf("비고 %q", recs[1][11])
 		}
 		if !slices.Equal(recs[0], result.CSVHeader) || recs[0][0] != "연번" {
 			t.Fatalf("header %q", recs[0])
@@ -170,7 +231,7 @@ func TestSubmissionExports(t *testing.T) {
 		if recs[2][2] != "'-성산근린공원" || recs[2][3] != "'@SUM(A1) 놀이터 정비" {
 			t.Errorf("location/content not neutralised: %q", recs[2])
 		}
-		for _, rec := range recs[1:] {
+		for _, rec := range recs[1 : 1+len(gs)] {
 			for _, c := range rec {
 				if c != "" && strings.ContainsRune("=+-@\t\r", rune(c[0])) {
 					t.Errorf("a cell starts with a formula character: %q", c)

@@ -175,7 +175,7 @@ func TestNotes(t *testing.T) {
 		"1순위, 누적 5,000,000원으로 한도 안 — 선정",
 		"2순위, 누적 17,000,000원으로 한도 안 — 선정",
 		"3순위, 누적 27,000,000원으로 한도 안 — 선정",
-		"4순위, 남은 예산 3,000,000원보다 사업비 9,500,000원이 많아 — 한도 초과, 별도 재원",
+		"4순위, 남은 예산 3,000,000원보다 사업비 9,500,000원이 많아 — 예산 한도 밖, 별도 재원",
 		"5순위, 누적 30,000,000원으로 한도 안 — 선정",
 		"6순위, 득표 없음 — 선정하지 않음",
 	}
@@ -184,7 +184,7 @@ func TestNotes(t *testing.T) {
 			t.Errorf("rank %d: %q, want %q", i+1, got, want[i])
 		}
 	}
-	if got := Note("en", TieBreakCostAsc, rs[3]); got != "Rank 4: the cost 9,500,000 won is more than the 3,000,000 won left — over the cap, needs other funding" {
+	if got := Note("en", TieBreakCostAsc, rs[3]); got != "Rank 4: the cost 9,500,000 won is more than the 3,000,000 won left — beyond the budget cap, needs other funding" {
 		t.Errorf("English note: %q", got)
 	}
 	tied := Rank(MethodApproval, TieBreakNumberAsc, 30*M, items([]int64{2 * M, 1 * M}, []int64{5, 5}))

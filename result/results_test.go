@@ -99,7 +99,7 @@ func TestResultsAndAnnounce(t *testing.T) {
 			before.Channels["online"] != 4 || before.Channels["paper"] != 2 || before.TieBreak != "cost_asc" {
 			t.Fatalf("totals: %+v", before)
 		}
-		if n := before.Agendas[2].Note; n != "3순위, 남은 예산 13,000,000원보다 사업비 15,000,000원이 많아 — 한도 초과, 별도 재원" {
+		if n := before.Agendas[2].Note; n != "3순위, 남은 예산 13,000,000원보다 사업비 15,000,000원이 많아 — 예산 한도 밖, 별도 재원" {
 			t.Fatalf("note of rank 3: %q", n)
 		}
 		if n := before.Agendas[5].Note; n != "6순위, 누적 28,000,000원으로 한도 안 — 선정" {
@@ -187,7 +187,7 @@ func TestResultsAndAnnounce(t *testing.T) {
 		page := e.Do(t, "GET", "/r/"+a.Slug, "", nil)
 		clean(t, "results page", page.Body)
 		body := string(page.Body)
-		for _, want := range []string{`id="ranking"`, `id="budget-line"`, "예산 한도선", "28,000,000원", "한도 초과 — 별도 재원",
+		for _, want := range []string{`id="ranking"`, `id="budget-line"`, "예산 한도선", "28,000,000원", "예산 한도 밖 — 별도 재원",
 			"득표가 같으면 사업비가 적은 의제가 앞서고", "현장투표 5 · 온라인투표 3 · 종이투표 2", `id="receipt"`} {
 			if !strings.Contains(body, want) {
 				t.Errorf("the results page lacks %q", want)
@@ -196,9 +196,24 @@ func TestResultsAndAnnounce(t *testing.T) {
 		if strings.Contains(body, `id="preview-banner"`) {
 			t.Error("announced page still says preview")
 		}
+		// Words for residents: the technical proof (the file format, the
+		// hash) waits in the 검증 자료 fold; no request id, no command line.
+		i := strings.Index(body, `<details class="verify"`)
+		if i < 0 || !strings.Contains(body[i:], "<summary>검증 자료</summary>") {
+			t.Fatal("no 검증 자료 fold on the results page")
+		}
+		outside := body[:i]
+		if k := strings.Index(body[i:], "</details>"); k >= 0 {
+			outside += body[i+k:]
+		}
+		for _, bad := range []string{"SHA-256", "Pabulib", "`", "maeul recount", "요청 번호"} {
+			if strings.Contains(outside, bad) {
+				t.Errorf("the results page shows %q outside 검증 자료", bad)
+			}
+		}
 		enPage := e.Do(t, "GET", "/r/"+a.Slug+"?lang=en", "", nil)
 		clean(t, "English results page", enPage.Body)
-		if en := string(enPage.Body); !strings.Contains(en, "Budget line") || !strings.Contains(en, "over the cap") {
+		if en := string(enPage.Body); !strings.Contains(en, "Budget line") || !strings.Contains(en, "beyond the budget cap") {
 			t.Error("the English results page is not English")
 		}
 	})

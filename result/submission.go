@@ -54,7 +54,9 @@ type SubmissionRow struct {
 	Votes               int64  `json:"votes"`
 	Points              int64  `json:"points"`
 	Selected            bool   `json:"selected"`
-	Remarks             string `json:"remarks"` // 비고
+	Remarks             string `json:"remarks"` // 비고: the host's own, as typed on the agenda
+	Outcome             string `json:"outcome"` // 선정 여부: 선정 / 예산 한도 밖 / 득표 없음
+	Ranked              bool   `json:"ranked"`  // points count (ranked vote): the 점수 column is filled
 }
 
 // BuildSubmission assembles the submission from the result (the frozen one
@@ -98,8 +100,8 @@ func BuildSubmission(ctx context.Context, q assembly.Querier, a *assembly.Assemb
 		row := SubmissionRow{Rank: x.Rank, AgendaID: x.ID, Number: x.Number, Title: x.Title, Location: g.Location,
 			Content: g.Summary, Cost: x.Cost, CostMillion: million(x.Cost), DistrictDepartment: g.DistrictDepartment,
 			CityDepartment: g.CityDepartment, CurrentSubsidy: g.CurrentSubsidy, CapitalSubsidy: g.CapitalSubsidy,
-			ExecutingDepartment: deps[g.ID], Votes: x.Votes, Points: x.Points, Selected: x.Selected}
-		row.Remarks = remarks(r.Method, x)
+			ExecutingDepartment: deps[g.ID], Votes: x.Votes, Points: x.Points, Selected: x.Selected,
+			Remarks: g.Remarks, Outcome: outcome(x), Ranked: r.Method == MethodRanked}
 		s.Rows = append(s.Rows, row)
 	}
 	return s, nil
@@ -131,21 +133,17 @@ func (s *Service) SubmissionFor(ctx context.Context, u *account.User, assemblyID
 // submission belongs to.
 func PlanYear(a *assembly.Assembly) int { return a.StartsAt.In(seoul).Year() }
 
-func remarks(method string, x AgendaResult) string {
-	var parts []string
-	parts = append(parts, i18n.T("ko", "submission.votes", group(x.Votes)))
-	if method == MethodRanked {
-		parts = append(parts, i18n.T("ko", "submission.points", group(x.Points)))
-	}
+// outcome is the 선정 여부 cell: the vote's result, in its own column so
+// that the host's 비고 reaches the district as typed.
+func outcome(x AgendaResult) string {
 	switch x.Reason {
 	case ReasonSelected:
-		parts = append(parts, i18n.T("ko", "submission.selected"))
+		return i18n.T("ko", "submission.selected")
 	case ReasonOverCap:
-		parts = append(parts, i18n.T("ko", "submission.over_cap"))
+		return i18n.T("ko", "submission.over_cap")
 	default:
-		parts = append(parts, i18n.T("ko", "submission.not_selected"))
+		return i18n.T("ko", "submission.not_selected")
 	}
-	return strings.Join(parts, " · ")
 }
 
 // BudgetSplit writes the 예산과목 cell as 서식 2-5 does:
@@ -169,26 +167,65 @@ func (s *Submission) JSON() []byte {
 // SHA256 is the hash of the canonical content.
 func (s *Submission) SHA256() string { return Hash(s.JSON()) }
 
-// CSVHeader is the header row of the CSV export.
+// CSVHeader is the header row of the CSV export. Money is in the unit the
+// header names: 백만원 (서식 2-5's unit, with decimals where needed) and 원.
 var CSVHeader = []string{"연번", "사업명", "사업내용(위치)", "사업내용(내용)", "사업비(백만원)", "사업비(원)",
-	"자치구 담당부서", "서울시 담당부서", "자치단체경상보조(백만원)", "자치단체자본보조(백만원)", "실행부서", "비고"}
+	"자치구 담당부서", "서울시 담당부서", "자치단체경상보조(백만원)", "자치단체자본보조(백만원)", "실행부서", "비고",
+	"득표(표)", "점수", "순위", "선정 여부"}
+
+// Labels of the total rows that follow the agenda rows.
+const (
+	totalLabel    = "합계"
+	selectedLabel = "선정 합계"
+)
 
 func (r SubmissionRow) cells() []string {
-	cur, capital := r.splitMillion()
-	return []string{strconv.Itoa(r.Rank), r.Title, r.Location, r.Content, r.CostMillion, strconv.FormatInt(r.Cost, 10),
-		r.DistrictDepartment, r.CityDepartment, cur, capital, r.ExecutingDepartment, r.Remarks}
+	cur, capital := "", ""
+	if r.hasSplit() {
+		cur, capital = plainMillion(r.CurrentSubsidy), plainMillion(r.CapitalSubsidy)
+	}
+	points := ""
+	if r.Ranked {
+		points = strconv.FormatInt(r.Points, 10)
+	}
+	return []string{strconv.Itoa(r.Rank), r.Title, r.Location, r.Content, plainMillion(r.Cost), strconv.FormatInt(r.Cost, 10),
+		r.DistrictDepartment, r.CityDepartment, cur, capital, r.ExecutingDepartment, r.Remarks,
+		strconv.FormatInt(r.Votes, 10), points, strconv.Itoa(r.Rank), r.Outcome}
 }
 
-// splitMillion is the 예산과목 split in 백만원; both empty when not given.
-func (r SubmissionRow) splitMillion() (string, string) {
-	if r.CurrentSubsidy == 0 && r.CapitalSubsidy == 0 {
-		return "", ""
+func (r SubmissionRow) hasSplit() bool { return r.CurrentSubsidy != 0 || r.CapitalSubsidy != 0 }
+
+// plainMillion is million without thousands separators, so that a
+// spreadsheet opening the CSV reads a number: 1234.5.
+func plainMillion(n int64) string { return strings.ReplaceAll(million(n), ",", "") }
+
+// totals sums the money columns of rows, all of them or the selected ones.
+type totals struct{ cost, current, capital int64 }
+
+func sumRows(rows []SubmissionRow, selectedOnly bool) totals {
+	var t totals
+	for _, r := range rows {
+		if selectedOnly && !r.Selected {
+			continue
+		}
+		t.cost += r.Cost
+		t.current += r.CurrentSubsidy
+		t.capital += r.CapitalSubsidy
 	}
-	return million(r.CurrentSubsidy), million(r.CapitalSubsidy)
+	return t
+}
+
+func (t totals) cells(label string) []string {
+	c := make([]string, len(CSVHeader))
+	c[0] = label
+	c[4], c[5] = plainMillion(t.cost), strconv.FormatInt(t.cost, 10)
+	c[8], c[9] = plainMillion(t.current), plainMillion(t.capital)
+	return c
 }
 
 // CSV writes the submission as UTF-8 with a byte-order mark (so Korean
-// Excel opens it), one header row, then one row per agenda. A cell that a
+// Excel opens it): one header row, the agenda rows in priority order right
+// after it, then the total rows (합계, 선정 합계). A cell that a
 // spreadsheet would run as a formula gets a leading apostrophe.
 func (s *Submission) CSV() []byte {
 	var buf bytes.Buffer
@@ -203,6 +240,8 @@ func (s *Submission) CSV() []byte {
 		}
 		w.Write(cells)
 	}
+	w.Write(sumRows(s.Rows, false).cells(totalLabel))
+	w.Write(sumRows(s.Rows, true).cells(selectedLabel))
 	w.Flush()
 	return buf.Bytes()
 }
@@ -223,15 +262,30 @@ const (
 	xlsxFirstRow = 4
 )
 
-var xlsxColumns = []struct {
+type xlsxColumn struct {
 	head, sub string
 	width     float64
-}{
+}
+
+var xlsxColumns = []xlsxColumn{
 	{"연번", "", 6}, {"사업명", "", 24}, {"사업내용", "위치", 16}, {"사업내용", "내용", 40},
 	{"사업비", "백만원", 10}, {"사업비", "원", 14}, {"자치구 담당부서", "", 14}, {"서울시 담당부서", "", 14},
 	{"예산과목(백만원)", "자치단체경상보조", 12}, {"예산과목(백만원)", "자치단체자본보조", 12},
 	{"실행부서", "", 14}, {"비고", "", 26},
+	{"투표 결과", "득표(표)", 9}, {"투표 결과", "점수", 9}, {"투표 결과", "순위", 7}, {"투표 결과", "선정 여부", 14},
 }
+
+// Positions (0-based, before the 자치구/동 columns) of the columns that
+// carry numbers, and of 선정 여부.
+const (
+	colMillion, colWon, colCurrent, colCapital, colVotes, colPoints, colOutcome = 4, 5, 8, 9, 12, 13, 15
+)
+
+// Number formats: 원 with separators, 백만원 with one or two decimals.
+var (
+	fmtWon     = "#,##0"
+	fmtMillion = "#,##0.0#"
+)
 
 // XLSX writes the submission as a spreadsheet laid out like 서식 2-5:
 // the title row "OO동 동회의 실행계획 목록", two header rows, one row per
@@ -256,13 +310,13 @@ func writeXLSX(title string, subs []*Submission, withPlace bool, sum string) ([]
 		return nil, err
 	}
 	cols := xlsxColumns
+	off := 0
 	if withPlace {
-		cols = append([]struct {
-			head, sub string
-			width     float64
-		}{{"자치구", "", 10}, {"동", "", 10}}, cols...)
+		cols = append([]xlsxColumn{{"자치구", "", 10}, {"동", "", 10}}, cols...)
+		off = 2
 	}
 	n := len(cols)
+	col := func(i int) string { c, _ := excelize.ColumnNumberToName(off + i + 1); return c }
 	last, _ := excelize.ColumnNumberToName(n)
 	border := []excelize.Border{{Type: "left", Color: "000000", Style: 1}, {Type: "right", Color: "000000", Style: 1},
 		{Type: "top", Color: "000000", Style: 1}, {Type: "bottom", Color: "000000", Style: 1}}
@@ -282,8 +336,28 @@ func writeXLSX(title string, subs []*Submission, withPlace bool, sum string) ([]
 	if err != nil {
 		return nil, err
 	}
-	numStyle, err := f.NewStyle(&excelize.Style{Border: border, NumFmt: 3,
-		Alignment: &excelize.Alignment{Vertical: "top", Horizontal: "right"}})
+	number := func(format string, bold bool) (int, error) {
+		return f.NewStyle(&excelize.Style{Border: border, CustomNumFmt: &format, Font: &excelize.Font{Bold: bold},
+			Alignment: &excelize.Alignment{Vertical: "top", Horizontal: "right"}})
+	}
+	wonStyle, err := number(fmtWon, false)
+	if err != nil {
+		return nil, err
+	}
+	millionStyle, err := number(fmtMillion, false)
+	if err != nil {
+		return nil, err
+	}
+	wonTotal, err := number(fmtWon, true)
+	if err != nil {
+		return nil, err
+	}
+	millionTotal, err := number(fmtMillion, true)
+	if err != nil {
+		return nil, err
+	}
+	totalStyle, err := f.NewStyle(&excelize.Style{Border: border, Font: &excelize.Font{Bold: true},
+		Alignment: &excelize.Alignment{Vertical: "top", Horizontal: "center"}})
 	if err != nil {
 		return nil, err
 	}
@@ -297,38 +371,98 @@ func writeXLSX(title string, subs []*Submission, withPlace bool, sum string) ([]
 		f.SetCellValue(xlsxSheet, c+"2", cols[i].head)
 		if cols[i].sub == "" {
 			f.MergeCell(xlsxSheet, c+"2", c+"3")
-		} else {
-			f.SetCellValue(xlsxSheet, c+"3", cols[i].sub)
-			if i+1 < n && cols[i+1].head == cols[i].head && (i == 0 || cols[i-1].head != cols[i].head) {
-				c2, _ := excelize.ColumnNumberToName(i + 2)
+			continue
+		}
+		f.SetCellValue(xlsxSheet, c+"3", cols[i].sub)
+		if i == 0 || cols[i-1].head != cols[i].head { // first of a group: merge its head over the group
+			j := i
+			for j+1 < n && cols[j+1].head == cols[i].head {
+				j++
+			}
+			if j > i {
+				c2, _ := excelize.ColumnNumberToName(j + 1)
 				f.MergeCell(xlsxSheet, c+"2", c2+"2")
 			}
 		}
 	}
 	f.SetCellStyle(xlsxSheet, "A2", last+"3", headStyle)
 	row := xlsxFirstRow
-	off := 0
-	if withPlace {
-		off = 2
-	}
+	var all []SubmissionRow
 	for _, s := range subs {
 		for _, r := range s.Rows {
-			cur, capital := r.splitMillion()
-			vals := []any{r.Rank, r.Title, r.Location, r.Content, r.CostMillion, r.Cost,
-				r.DistrictDepartment, r.CityDepartment, cur, capital, r.ExecutingDepartment, r.Remarks}
+			all = append(all, r)
+			// Money and counts are numbers (SUM adds them); strings stay
+			// strings, never formulas: SetSheetRow stores a string as a
+			// shared string, so "=HYPERLINK(…)" is text.
+			var cur, capital, points any
+			if r.hasSplit() {
+				cur, capital = float64(r.CurrentSubsidy)/1e6, float64(r.CapitalSubsidy)/1e6
+			}
+			if r.Ranked {
+				points = r.Points
+			}
+			vals := []any{r.Rank, r.Title, r.Location, r.Content, float64(r.Cost) / 1e6, r.Cost,
+				r.DistrictDepartment, r.CityDepartment, cur, capital, r.ExecutingDepartment, r.Remarks,
+				r.Votes, points, r.Rank, r.Outcome}
 			if withPlace {
 				vals = append([]any{s.District, s.Dong}, vals...)
 			}
-			// Strings stay strings (never formulas): SetSheetRow stores a
-			// string as a shared string, so "=HYPERLINK(…)" is text.
 			if err := f.SetSheetRow(xlsxSheet, "A"+strconv.Itoa(row), &vals); err != nil {
 				return nil, err
 			}
-			f.SetCellStyle(xlsxSheet, "A"+strconv.Itoa(row), last+strconv.Itoa(row), cellStyle)
-			costCol, _ := excelize.ColumnNumberToName(off + 6)
-			f.SetCellStyle(xlsxSheet, costCol+strconv.Itoa(row), costCol+strconv.Itoa(row), numStyle)
+			rs := strconv.Itoa(row)
+			f.SetCellStyle(xlsxSheet, "A"+rs, last+rs, cellStyle)
+			for _, c := range []int{colMillion, colCurrent, colCapital} {
+				f.SetCellStyle(xlsxSheet, col(c)+rs, col(c)+rs, millionStyle)
+			}
+			for _, c := range []int{colWon, colVotes, colPoints} {
+				f.SetCellStyle(xlsxSheet, col(c)+rs, col(c)+rs, wonStyle)
+			}
 			row++
 		}
+	}
+	// 합계 and 선정 합계 under the agenda rows: formulas over the rows
+	// above, so an officer who edits a row sees the total follow.
+	first, end := strconv.Itoa(xlsxFirstRow), strconv.Itoa(max(row-1, xlsxFirstRow))
+	outcomes := col(colOutcome) + first + ":" + col(colOutcome) + end
+	for k, label := range []string{totalLabel, selectedLabel} {
+		rs := strconv.Itoa(row)
+		f.SetCellValue(xlsxSheet, "A"+rs, label)
+		f.MergeCell(xlsxSheet, "A"+rs, col(colMillion-1)+rs)
+		f.SetCellStyle(xlsxSheet, "A"+rs, last+rs, cellStyle)
+		f.SetCellStyle(xlsxSheet, "A"+rs, col(colMillion-1)+rs, totalStyle)
+		t := sumRows(all, k == 1)
+		for _, c := range []int{colMillion, colWon, colCurrent, colCapital} {
+			rng := col(c) + first + ":" + col(c) + end
+			formula := "SUM(" + rng + ")"
+			if k == 1 {
+				formula = `SUMIF(` + outcomes + `,"` + i18n.T("ko", "submission.selected") + `",` + rng + ")"
+			}
+			if len(all) == 0 {
+				formula = "0"
+			}
+			// The value first (for readers that do not calculate), then the
+			// formula; the workbook asks Excel to recalculate on opening.
+			v := map[int]int64{colMillion: t.cost, colWon: t.cost, colCurrent: t.current, colCapital: t.capital}[c]
+			if c == colWon {
+				f.SetCellValue(xlsxSheet, col(c)+rs, v)
+			} else {
+				f.SetCellValue(xlsxSheet, col(c)+rs, float64(v)/1e6)
+			}
+			if err := f.SetCellFormula(xlsxSheet, col(c)+rs, formula); err != nil {
+				return nil, err
+			}
+			st := millionTotal
+			if c == colWon {
+				st = wonTotal
+			}
+			f.SetCellStyle(xlsxSheet, col(c)+rs, col(c)+rs, st)
+		}
+		row++
+	}
+	full := true
+	if err := f.SetCalcProps(&excelize.CalcPropsOptions{FullCalcOnLoad: &full}); err != nil {
+		return nil, err
 	}
 	f.SetCellValue(xlsxSheet, "A"+strconv.Itoa(row+1), i18n.T("ko", "submission.hash_line", sum))
 	f.MergeCell(xlsxSheet, "A"+strconv.Itoa(row+1), last+strconv.Itoa(row+1))

@@ -404,6 +404,30 @@ func TestWorkflowCity(t *testing.T) {
 	if dongs["성산1동"] != 6 || dongs["망원1동"] != 6 || rows[1][0] != "자치구" || rows[1][1] != "동" {
 		t.Fatalf("city xlsx rows: %v / header %q", dongs, rows[1])
 	}
+	// The consolidated sheet closes with 합계 over every dong's rows: a
+	// SUM formula in 원 (column H) that equals the rows above it.
+	sheet := f.GetSheetName(0)
+	var won float64
+	totalRow := 0
+	for i, row := range rows[3:] {
+		if len(row) > 0 && row[0] == "합계" {
+			totalRow = 4 + i
+			break
+		}
+		v, _ := f.GetCellValue(sheet, "H"+strconv.Itoa(4+i), excelize.Options{RawCellValue: true})
+		n, err := strconv.ParseFloat(v, 64)
+		if err != nil {
+			t.Fatalf("H%d = %q is not a number", 4+i, v)
+		}
+		won += n
+	}
+	if totalRow == 0 {
+		t.Fatal("no 합계 row in the city xlsx")
+	}
+	got, err := f.CalcCellValue(sheet, "H"+strconv.Itoa(totalRow), excelize.Options{RawCellValue: true})
+	if v, _ := strconv.ParseFloat(got, 64); err != nil || v != won || won == 0 {
+		t.Fatalf("합계 H%d = %q (%v), the rows add up to %v", totalRow, got, err, won)
+	}
 	page := city.Get(t, fmt.Sprintf("/host/city?year=%d", year))
 	clean(t, "city page", page.Body)
 	if page.Status != 200 || !strings.Contains(string(page.Body), "강남구") || !strings.Contains(string(page.Body), `id="city-xlsx"`) {

@@ -40,7 +40,11 @@ func (h *Handlers) renderConsole(c *fiber.Ctx, a *assembly.Assembly, errMsg stri
 		CanManage: u.CanManage(a.District, a.Dong), Error: errMsg, Ballot: h.env.BaseURL + "/v/" + a.Slug, MaxCodes: MaxCodes}
 	p.NoIndex, p.Wide = true, true
 	if k, ok := flashes[c.Query("done")]; ok {
-		p.Flash = i18n.T(p.Lang, k, c.QueryInt("n"))
+		if k == "console.flash_opened" { // the one flash without a count
+			p.Flash = i18n.T(p.Lang, k)
+		} else {
+			p.Flash = i18n.T(p.Lang, k, c.QueryInt("n"))
+		}
 	}
 	return h.env.Views.Render(c, "voting/console", p)
 }

@@ -179,6 +179,8 @@ func Funcs(assets *Assets) template.FuncMap {
 		"w":     widthClass,
 		"lines": func(s string) []string { return strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n") },
 		"base":  path.Base,
+		// particle: {{particle .Number "은/는"}} → "3은", "2는".
+		"particle": i18n.Particle,
 	}
 }
 

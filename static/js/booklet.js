@@ -10,9 +10,11 @@
       return i.complete ? null : new Promise(function (ok) { i.addEventListener("load", ok); i.addEventListener("error", ok); });
     }));
   }
-  window.addEventListener("beforeprint", eager);
+  // The paper booklet carries every plan in full: open the folds.
+  function unfold() { document.querySelectorAll("details.plan-more").forEach(function (d) { d.open = true; }); }
+  window.addEventListener("beforeprint", function () { unfold(); eager(); });
   document.querySelectorAll("[data-print]").forEach(function (b) {
     b.hidden = false;
-    b.addEventListener("click", function () { eager().then(function () { window.print(); }); });
+    b.addEventListener("click", function () { unfold(); eager().then(function () { window.print(); }); });
   });
 })();

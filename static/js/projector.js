@@ -74,7 +74,8 @@ function render(tally) {
   st.className = "state state-" + tally.state;
   st.textContent = t("state-" + tally.state);
   $("ballots").textContent = num(tally.ballots);
-  $("ballots-of").textContent = fmt(t("ballots-of"), num(tally.codes_issued));
+  const chs = tally.channels || {};
+  $("ballots-of").textContent = fmt(t("ballots-of"), num((chs.onsite || 0) + (chs.online || 0)), num(chs.paper || 0), num(tally.codes_issued));
   for (const ch of ["onsite", "online", "paper"]) {
     $("ch-" + ch).textContent = num((tally.channels || {})[ch] || 0);
     const c = $("codes-" + ch);
@@ -107,11 +108,33 @@ function render(tally) {
     li.append(el("span", "rank", fmt(t("rank"), r.rank)), name, bar,
       el("span", "score", fmt(unit, num(r.score))),
       el("span", "cost", fmt(t("cost"), manwon(r.cost))),
-      el("span", "tag", r.fits ? "✔ " + t("fits") : r.over ? "✖ " + t("over") : "– " + t("no-votes")));
+      el("span", "tag", r.fits ? "✔ " + t("fits") : r.over ? t("over") : "– " + t("no-votes")));
     ol.append(li);
   }
   $("cap").textContent = fmt(t("cap"), manwon(tally.budget_cap), manwon(rows.allocated));
+  paginate();
 }
+
+// Paging: on a wall (wider than a phone) PAGE rows at a time, each page
+// for PAGE_MS, so that the type stays big enough for the back of the hall.
+// The budget line shows with the row it stands above.
+const PAGE = 4, PAGE_MS = 7000;
+let page = 0;
+function paginate() {
+  const rows = Array.from(document.querySelectorAll("#rows li.row"));
+  const pages = window.innerWidth > 800 ? Math.ceil(rows.length / PAGE) : 1;
+  if (page >= pages) page = 0;
+  rows.forEach((r, i) => r.classList.toggle("off", pages > 1 && Math.floor(i / PAGE) !== page));
+  for (const l of document.querySelectorAll("#rows li.line")) {
+    const next = l.nextElementSibling;
+    l.classList.toggle("off", !next || next.classList.contains("off"));
+  }
+  const from = page * PAGE + 1, to = Math.min(rows.length, (page + 1) * PAGE);
+  $("page").textContent = pages > 1 ? fmt(t("page"), from, to, rows.length) : "";
+}
+setInterval(() => { page++; paginate(); }, PAGE_MS);
+window.addEventListener("resize", paginate);
+paginate();
 
 // The connection, with backoff: 0.5 s, 1 s, 2 s … up to 10 s, jittered so
 // a hall full of phones does not come back all at once.
