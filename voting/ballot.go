@@ -211,7 +211,12 @@ func (s *Service) Submit(ctx context.Context, sub Submission) (string, error) {
 		if j.inserted {
 			s.ballotsStored(1)
 			s.OnChange(bi.a.ID) // turnout moves at once; the counts when mixed
-			s.kickMixer()
+			// The mixer moves nothing before k more ballots wait: look
+			// again after every k-th (and every two seconds anyway).
+			if s.sinceMix.Add(1) >= int64(s.groupSize()) {
+				s.sinceMix.Store(0)
+				s.kickMixer()
+			}
 			return receipt, nil
 		}
 		// Nothing was consumed: find out why, now that the statement is over.

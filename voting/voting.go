@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync/atomic"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -47,9 +48,10 @@ type Service struct {
 	// anonymity set of a ballot); DefaultK unless set.
 	K int
 
-	cache  infoCache
-	queue  commitQueue
-	mixNow chan struct{}
+	cache    infoCache
+	queue    commitQueue
+	mixNow   chan struct{}
+	sinceMix atomic.Int64
 }
 
 // DefaultK is the default size of the smallest mixed group of ballots.
