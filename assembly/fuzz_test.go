@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -14,6 +15,9 @@ import (
 // checkImport is what every import answer must be: rows within the limit,
 // or a *maeul.Error the import page can show (EINVALID with a key).
 func checkImport(t *testing.T, name string, data []byte) {
+	// A hang is a failure too: crash the worker so the fuzzer keeps the input.
+	slow := time.AfterFunc(10*time.Second, func() { panic("ImportRows(" + name + ") took over 10 s") })
+	defer slow.Stop()
 	rows, err := assembly.ImportRows(name, data)
 	if err != nil {
 		var me *maeul.Error
