@@ -158,11 +158,6 @@ func (h *Handlers) load(c *fiber.Ctx, manage bool) (*Assembly, error) {
 		return nil, err
 	}
 	u := account.CurrentUser(c)
-	if !u.CanRead(a.District, a.Dong) && a.State == StateDraft {
-		// A draft is nobody's business but its hosts': answer as if
-		// there were no such assembly, so ids cannot be probed.
-		return nil, maeul.Errorf(maeul.ENOTFOUND, "assembly.not_found")
-	}
 	if !u.CanRead(a.District, a.Dong) || (manage && !u.CanManage(a.District, a.Dong)) {
 		return nil, account.Forbid()
 	}
