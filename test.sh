@@ -53,3 +53,16 @@ go vet ./...
 pkgs=("$@")
 ((${#pkgs[@]})) || pkgs=(./...)
 go test -race -count=1 -timeout 20m "${pkgs[@]}"
+# Every parser of outside input, fuzzed a few seconds each (-fuzz takes one
+# package per run): agenda CSV/XLSX import, photos and their headers, the
+# council roster, the API's JSON decoder, typed codes.
+if ((${#@} == 0)); then
+  for t in FuzzImportCSV FuzzImportXLSX FuzzPhoto FuzzPhotoHeader; do
+    go test -run '^$' -fuzz "^$t\$" -fuzztime 3s ./assembly/
+  done
+  go test -run '^$' -fuzz '^FuzzRoster$' -fuzztime 3s ./council/
+  go test -run '^$' -fuzz '^FuzzDecodeJSON$' -fuzztime 3s ./web/
+  for t in FuzzParseCode FuzzParseBallot; do
+    go test -run '^$' -fuzz "^$t\$" -fuzztime 3s ./voting/
+  done
+fi

@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"maeul"
+	"maeul/account"
 	"maeul/web"
 )
 
@@ -41,7 +42,7 @@ func (h *Handlers) apiUploadPhoto(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p, err := h.svc.AddPhoto(c.UserContext(), g.ID, c.FormValue("caption"), data)
+	p, err := h.svc.AddPhoto(c.UserContext(), account.CurrentUser(c).ID, g.ID, c.FormValue("caption"), data)
 	if err != nil {
 		return err
 	}

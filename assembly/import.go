@@ -288,6 +288,9 @@ func readCSV(data []byte) ([][]string, []int, error) {
 		}
 		data = dec
 	}
+	if longLine(data, maxImportLine) {
+		return nil, nil, maeul.FieldErrorf(maeul.EINVALID, "file", "import.long_line", maxImportLine>>10)
+	}
 	first, _, _ := strings.Cut(string(data), "\n")
 	r := csv.NewReader(bytes.NewReader(data))
 	r.FieldsPerRecord = -1
@@ -320,20 +323,46 @@ func readCSV(data []byte) ([][]string, []int, error) {
 		for _, f := range rec {
 			prevExtra += strings.Count(f, "\n")
 		}
-		table = append(table, rec)
+		table = append(table, clip(rec))
 		rows = append(rows, row)
-		if len(table) > MaxImportRows+100 {
+		if len(table) > maxImportRead || row > maxImportRead {
 			return nil, nil, maeul.FieldErrorf(maeul.EINVALID, "file", "import.too_many_rows", MaxImportRows)
 		}
 	}
 	return table, rows, nil
 }
 
+// Limits of what an import file may make the reader build, whatever its
+// size in bytes: rows read (blank ones count: a sheet's last row may be
+// 1,048,576), columns kept of each row (the 서식 2-5 has 13; others such as
+// 연번 or 예산과목 are ignored anyway), the length of a CSV line, and what an
+// .xlsx may unzip to.
+const (
+	maxImportRead      = MaxImportRows + 100
+	maxImportCols      = 64
+	maxImportLine      = 64 << 10
+	importUnzipLimit   = 16 << 20
+	importUnzipXMLSize = 4 << 20
+)
+
+// clip keeps the first maxImportCols cells of a record, copied so that a
+// very wide record's backing array is not kept.
+func clip(rec []string) []string {
+	if len(rec) <= maxImportCols {
+		return rec
+	}
+	out := make([]string, maxImportCols)
+	for i := range out {
+		out[i] = strings.Clone(rec[i])
+	}
+	return out
+}
+
 // readXLSX reads the first sheet, with the cells' raw values (so 2.5 stays
-// 2.5 whatever the number format shows).
+// 2.5 whatever the number format shows), row by row.
 func readXLSX(data []byte) ([][]string, []int, error) {
 	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{
-		UnzipSizeLimit: 64 << 20, UnzipXMLSizeLimit: 32 << 20})
+		UnzipSizeLimit: importUnzipLimit, UnzipXMLSizeLimit: importUnzipXMLSize})
 	if err != nil {
 		return nil, nil, maeul.FieldErrorf(maeul.EINVALID, "file", "import.bad_xlsx")
 	}
@@ -350,15 +379,18 @@ func readXLSX(data []byte) ([][]string, []int, error) {
 	var table [][]string
 	var nums []int
 	for i := 1; rows.Next(); i++ {
+		if i > maxImportRead {
+			return nil, nil, maeul.FieldErrorf(maeul.EINVALID, "file", "import.too_many_rows", MaxImportRows)
+		}
 		rec, err := rows.Columns(excelize.Options{RawCellValue: true})
 		if err != nil {
 			return nil, nil, maeul.FieldErrorf(maeul.EINVALID, "file", "import.bad_xlsx")
 		}
-		table = append(table, rec)
+		table = append(table, clip(rec))
 		nums = append(nums, i)
-		if len(table) > MaxImportRows+100 && !blank(rec) {
-			return nil, nil, maeul.FieldErrorf(maeul.EINVALID, "file", "import.too_many_rows", MaxImportRows)
-		}
+	}
+	if rows.Error() != nil {
+		return nil, nil, maeul.FieldErrorf(maeul.EINVALID, "file", "import.bad_xlsx")
 	}
 	return table, nums, nil
 }
@@ -387,4 +419,21 @@ func (s *Service) ImportAgendas(ctx context.Context, assemblyID int64, filename 
 	}
 	s.OnChange(assemblyID)
 	return len(ins), nil
+}
+
+// longLine reports whether a line of data is longer than n bytes: the CSV
+// reader makes a string for every cell of a record, so a megabyte of commas
+// on one line would be a million of them.
+func longLine(data []byte, n int) bool {
+	for len(data) > 0 {
+		i := bytes.IndexByte(data, '\n')
+		if i < 0 {
+			return len(data) > n
+		}
+		if i > n {
+			return true
+		}
+		data = data[i+1:]
+	}
+	return false
 }

@@ -74,7 +74,7 @@ func (h *Handlers) uploadPhoto(c *fiber.Ctx) error {
 	caption := c.FormValue("caption")
 	data, err := uploadedPhoto(c)
 	if err == nil {
-		_, err = h.svc.AddPhoto(c.UserContext(), g.ID, caption, data)
+		_, err = h.svc.AddPhoto(c.UserContext(), account.CurrentUser(c).ID, g.ID, caption, data)
 	}
 	var me *maeul.Error
 	if errors.As(err, &me) && me.Code == maeul.EINVALID {

@@ -11,6 +11,7 @@ import (
 	_ "image/png"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -45,14 +46,24 @@ type Photo struct {
 // URL is where the photo is served.
 func (p Photo) URL() string { return "/photos/" + strconv.FormatInt(p.ID, 10) + ".jpg" }
 
-// photoSlots bounds the decodes running at once: a large photo takes up to
-// a few hundred megabytes while it is being scaled.
-var photoSlots = make(chan struct{}, 2)
+// photoSlots bounds the decodes running at once in this process, and
+// photoUsers lets each host run one at a time: a decode may hold up to
+// MaxPhotoDecodeBytes.
+var (
+	photoSlots = make(chan struct{}, 2)
+	photoMu    sync.Mutex
+	photoUsers = map[int64]bool{}
+)
 
-// ResizePhoto decodes a JPEG, PNG or GIF, scales it down to at most 800 px
-// wide (Catmull-Rom) and encodes it as a JPEG of quality 80; transparent
-// parts become white. Returns EINVALID if data is not such an image or has
-// more than 50 million pixels.
+// MaxPhotoDecodeBytes is the most memory one photo's decoding may take, as
+// read from its header before any pixel is decoded.
+const MaxPhotoDecodeBytes = 96 << 20
+
+// ResizePhoto decodes a JPEG, PNG or GIF, turns it upright by its EXIF
+// orientation, scales it down to at most 800 px wide (Catmull-Rom) and
+// encodes it as a JPEG of quality 80; transparent parts become white.
+// Returns EINVALID if data is not such an image, has more than 50 million
+// pixels, or would take more than MaxPhotoDecodeBytes to decode.
 func ResizePhoto(data []byte) (out []byte, w, h int, err error) {
 	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
 	if err != nil || (format != "jpeg" && format != "png" && format != "gif") {
@@ -61,6 +72,32 @@ func ResizePhoto(data []byte) (out []byte, w, h int, err error) {
 	if cfg.Width <= 0 || cfg.Height <= 0 || int64(cfg.Width)*int64(cfg.Height) > MaxPhotoPixels {
 		return nil, 0, 0, maeul.FieldErrorf(maeul.EINVALID, "photo", "photo.too_many_pixels")
 	}
+	info := jpegInfo{Orientation: 1}
+	if format == "jpeg" {
+		info = readJPEGInfo(data)
+	}
+	// The upright size, and the size to scale to before turning.
+	uw, uh := cfg.Width, cfg.Height
+	if info.Orientation >= 5 {
+		uw, uh = uh, uw
+	}
+	if uw > PhotoMaxWidth {
+		uh = max(1, int((int64(uh)*PhotoMaxWidth+int64(uw)/2)/int64(uw)))
+		uw = PhotoMaxWidth
+	}
+	sw, sh := uw, uh
+	if info.Orientation >= 5 {
+		sw, sh = uh, uw
+	}
+	cost := decodeCost(cfg, format, info)
+	if format == "png" && len(data) > 28 && data[28] == 1 {
+		cost *= 2 // interlaced: the passes, then the image
+	}
+	cost += int64(sw) * int64(sh) * 4 * 2 // the scaled copy, and turned
+	if cost > MaxPhotoDecodeBytes {
+		return nil, 0, 0, maeul.FieldErrorf(maeul.EINVALID, "photo", "photo.too_much_memory",
+			(cost+(1<<20)-1)>>20, MaxPhotoDecodeBytes>>20)
+	}
 	photoSlots <- struct{}{}
 	defer func() { <-photoSlots }()
 	src, _, err := image.Decode(bytes.NewReader(data))
@@ -68,26 +105,40 @@ func ResizePhoto(data []byte) (out []byte, w, h int, err error) {
 		return nil, 0, 0, maeul.FieldErrorf(maeul.EINVALID, "photo", "photo.bad_image")
 	}
 	b := src.Bounds()
-	w, h = b.Dx(), b.Dy()
-	if w > PhotoMaxWidth {
-		h = max(1, int((int64(h)*PhotoMaxWidth+int64(w)/2)/int64(w)))
-		w = PhotoMaxWidth
+	// Scale straight from the decoded image onto white (JPEG has no
+	// transparency): no full-size copy besides the decoder's own.
+	dst := image.NewRGBA(image.Rect(0, 0, sw, sh))
+	draw.Draw(dst, dst.Bounds(), image.NewUniform(color.White), image.Point{}, draw.Src)
+	if sw == b.Dx() && sh == b.Dy() {
+		draw.Draw(dst, dst.Bounds(), src, b.Min, draw.Over)
+	} else {
+		draw.CatmullRom.Scale(dst, dst.Bounds(), src, b, draw.Over, nil)
 	}
-	// Flatten onto white first (JPEG has no transparency); scaling an
-	// *image.RGBA with draw.Src takes the scaler's fast path.
-	flat := image.NewRGBA(image.Rect(0, 0, b.Dx(), b.Dy()))
-	draw.Draw(flat, flat.Bounds(), image.NewUniform(color.White), image.Point{}, draw.Src)
-	draw.Draw(flat, flat.Bounds(), src, b.Min, draw.Over)
-	dst := flat
-	if w != b.Dx() || h != b.Dy() {
-		dst = image.NewRGBA(image.Rect(0, 0, w, h))
-		draw.CatmullRom.Scale(dst, dst.Bounds(), flat, flat.Bounds(), draw.Src, nil)
-	}
+	dst = orient(dst, info.Orientation)
 	var buf bytes.Buffer
 	if err := jpeg.Encode(&buf, dst, &jpeg.Options{Quality: PhotoQuality}); err != nil {
 		return nil, 0, 0, err
 	}
-	return buf.Bytes(), w, h, nil
+	return buf.Bytes(), uw, uh, nil
+}
+
+// resizeAs is ResizePhoto for a host: one decode at a time per host, so
+// one account cannot take both slots; a second upload while the first is
+// decoding is refused (ETOOMANY), not queued.
+func resizeAs(userID int64, data []byte) ([]byte, int, int, error) {
+	photoMu.Lock()
+	if photoUsers[userID] {
+		photoMu.Unlock()
+		return nil, 0, 0, maeul.Errorf(maeul.ETOOMANY, "photo.busy")
+	}
+	photoUsers[userID] = true
+	photoMu.Unlock()
+	defer func() {
+		photoMu.Lock()
+		delete(photoUsers, userID)
+		photoMu.Unlock()
+	}()
+	return ResizePhoto(data)
 }
 
 // AddPhoto stores a photo of an agenda after ResizePhoto. Returns EINVALID
@@ -95,17 +146,17 @@ func ResizePhoto(data []byte) (out []byte, w, h int, err error) {
 // once voting has opened (the assembly row is locked while checking, so the
 // photo cannot land after the opening).
 func AddPhoto(ctx context.Context, pool *pgxpool.Pool, agendaID int64, caption string, data []byte) (*Photo, error) {
-	p, _, err := addPhoto(ctx, pool, agendaID, caption, data)
+	p, _, err := addPhoto(ctx, pool, 0, agendaID, caption, data)
 	return p, err
 }
 
 // addPhoto is AddPhoto that also returns the agenda's assembly id.
-func addPhoto(ctx context.Context, pool *pgxpool.Pool, agendaID int64, caption string, data []byte) (*Photo, int64, error) {
+func addPhoto(ctx context.Context, pool *pgxpool.Pool, userID, agendaID int64, caption string, data []byte) (*Photo, int64, error) {
 	caption = strings.TrimSpace(strings.ReplaceAll(strings.ToValidUTF8(caption, ""), "\x00", ""))
 	if utf8.RuneCountInString(caption) > MaxPhotoCaption {
 		return nil, 0, maeul.FieldErrorf(maeul.EINVALID, "caption", "photo.caption_long", MaxPhotoCaption)
 	}
-	img, w, h, err := ResizePhoto(data)
+	img, w, h, err := resizeAs(userID, data)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -211,10 +262,11 @@ func (s *Service) FindPhotos(ctx context.Context, assemblyID int64) (map[int64][
 	return FindPhotos(ctx, s.pool, assemblyID)
 }
 
-// AddPhoto stores a photo of an agenda (see the package function) and tells
-// the live viewers of its assembly.
-func (s *Service) AddPhoto(ctx context.Context, agendaID int64, caption string, data []byte) (*Photo, error) {
-	p, assemblyID, err := addPhoto(ctx, s.pool, agendaID, caption, data)
+// AddPhoto stores a photo of an agenda sent by host userID (see the package
+// function; one decode at a time per host) and tells the live viewers of
+// its assembly.
+func (s *Service) AddPhoto(ctx context.Context, userID, agendaID int64, caption string, data []byte) (*Photo, error) {
+	p, assemblyID, err := addPhoto(ctx, s.pool, userID, agendaID, caption, data)
 	if err != nil {
 		return nil, err
 	}

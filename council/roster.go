@@ -184,25 +184,15 @@ func readRows(filename string, data []byte) ([][]string, error) {
 	}
 	lower := strings.ToLower(filename)
 	if bytes.HasPrefix(data, []byte("PK\x03\x04")) || strings.HasSuffix(lower, ".xlsx") {
-		f, err := excelize.OpenReader(bytes.NewReader(data))
-		if err != nil {
-			return nil, maeul.FieldErrorf(maeul.EINVALID, "file", "council.err.bad_xlsx")
-		}
-		defer f.Close()
-		sheets := f.GetSheetList()
-		if len(sheets) == 0 {
-			return nil, maeul.FieldErrorf(maeul.EINVALID, "file", "council.err.bad_xlsx")
-		}
-		rows, err := f.GetRows(sheets[0])
-		if err != nil {
-			return nil, maeul.FieldErrorf(maeul.EINVALID, "file", "council.err.bad_xlsx")
-		}
-		return rows, nil
+		return readXLSX(data)
 	}
 	if !strings.HasSuffix(lower, ".csv") && !strings.HasSuffix(lower, ".txt") && filename != "" {
 		return nil, maeul.FieldErrorf(maeul.EINVALID, "file", "council.err.file_type")
 	}
 	data = bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF"))
+	if longLine(data, maxLine) {
+		return nil, maeul.FieldErrorf(maeul.EINVALID, "file", "council.err.long_line", maxLine>>10)
+	}
 	if !utf8.Valid(data) {
 		dec, _, err := transform.Bytes(korean.EUCKR.NewDecoder(), data)
 		if err != nil {
@@ -228,14 +218,93 @@ func readRows(filename string, data []byte) ([][]string, error) {
 			return nil, maeul.FieldErrorf(maeul.EINVALID, "file", "council.err.bad_csv", line)
 		}
 		// The reader skips blank lines; pad them back so that a row's
-		// index is its line in the file, as the host sees it.
+		// index is its line in the file, as the host sees it. Blank lines
+		// count toward the rows read.
 		line, _ := r.FieldPos(0)
+		if line > maxRead {
+			return nil, maeul.FieldErrorf(maeul.EINVALID, "file", "council.err.too_many", MaxMembers)
+		}
 		for len(rows) < line-1 {
 			rows = append(rows, nil)
 		}
-		rows = append(rows, rec)
+		rows = append(rows, clip(rec))
 	}
 	return rows, nil
+}
+
+// Limits of what a member list may make the reader build, whatever its size
+// in bytes: rows read (blank ones count: a sheet's last row may be
+// 1,048,576), columns kept of a row (the list has four that matter, and
+// 연번, 연락처, 서명…), the length of a CSV line, and what an .xlsx may unzip to.
+const (
+	maxRead       = MaxMembers + 100
+	maxCols       = 32
+	maxLine       = 16 << 10
+	unzipLimit    = 16 << 20
+	unzipXMLLimit = 4 << 20
+)
+
+// readXLSX reads the first sheet row by row.
+func readXLSX(data []byte) ([][]string, error) {
+	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{
+		UnzipSizeLimit: unzipLimit, UnzipXMLSizeLimit: unzipXMLLimit})
+	if err != nil {
+		return nil, maeul.FieldErrorf(maeul.EINVALID, "file", "council.err.bad_xlsx")
+	}
+	defer f.Close()
+	sheets := f.GetSheetList()
+	if len(sheets) == 0 {
+		return nil, maeul.FieldErrorf(maeul.EINVALID, "file", "council.err.bad_xlsx")
+	}
+	it, err := f.Rows(sheets[0])
+	if err != nil {
+		return nil, maeul.FieldErrorf(maeul.EINVALID, "file", "council.err.bad_xlsx")
+	}
+	defer it.Close()
+	var rows [][]string
+	for it.Next() {
+		if len(rows) >= maxRead {
+			return nil, maeul.FieldErrorf(maeul.EINVALID, "file", "council.err.too_many", MaxMembers)
+		}
+		rec, err := it.Columns()
+		if err != nil {
+			return nil, maeul.FieldErrorf(maeul.EINVALID, "file", "council.err.bad_xlsx")
+		}
+		rows = append(rows, clip(rec))
+	}
+	if it.Error() != nil {
+		return nil, maeul.FieldErrorf(maeul.EINVALID, "file", "council.err.bad_xlsx")
+	}
+	return rows, nil
+}
+
+// clip keeps the first maxCols cells of a row, copied so that a very wide
+// row's backing array is not kept.
+func clip(rec []string) []string {
+	if len(rec) <= maxCols {
+		return rec
+	}
+	out := make([]string, maxCols)
+	for i := range out {
+		out[i] = strings.Clone(rec[i])
+	}
+	return out
+}
+
+// longLine reports whether a line of data is longer than n bytes: the CSV
+// reader makes a string for every cell of a record.
+func longLine(data []byte, n int) bool {
+	for len(data) > 0 {
+		i := bytes.IndexByte(data, '\n')
+		if i < 0 {
+			return len(data) > n
+		}
+		if i > n {
+			return true
+		}
+		data = data[i+1:]
+	}
+	return false
 }
 
 // headerAliases maps accepted header spellings to a column.

@@ -23,6 +23,9 @@ const (
 	MaxPhones  = 2000
 	MinSeconds = 10
 	MaxSeconds = 3600
+	// MaxRunning is how many rehearsals one instance runs at once: each
+	// is a crowd of phones against this same process.
+	MaxRunning = 2
 )
 
 // IssueFunc issues n onsite codes for an assembly and returns the plain QR
@@ -88,6 +91,7 @@ type Run struct {
 
 type run struct {
 	id     int64
+	of     int64 // the assembly rehearsed
 	copy   *assembly.Assembly
 	phones int
 	dur    time.Duration
@@ -160,6 +164,9 @@ func (s *Service) Start(ctx context.Context, u *account.User, assemblyID int64, 
 	if a.IsRehearsal() {
 		return nil, maeul.Errorf(maeul.ECONFLICT, "rehearsal.of_rehearsal")
 	}
+	if a.State == assembly.StateOpen {
+		return nil, maeul.Errorf(maeul.ECONFLICT, "rehearsal.vote_open")
+	}
 	agendas, err := assembly.FindAgendas(ctx, s.pool, a.ID)
 	if err != nil {
 		return nil, wrap("find agendas", err)
@@ -167,6 +174,30 @@ func (s *Service) Start(ctx context.Context, u *account.User, assemblyID int64, 
 	if len(agendas) == 0 {
 		return nil, maeul.Errorf(maeul.ECONFLICT, "rehearsal.no_agendas")
 	}
+	// Reserve the slot before copying: one rehearsal per assembly, at most
+	// MaxRunning at once; the reservation is a run without an id yet.
+	s.mu.Lock()
+	for _, r := range s.runs {
+		if r.of == a.ID {
+			s.mu.Unlock()
+			return nil, maeul.Errorf(maeul.ECONFLICT, "rehearsal.already_running")
+		}
+	}
+	if len(s.runs) >= MaxRunning {
+		s.mu.Unlock()
+		return nil, maeul.Errorf(maeul.ECONFLICT, "rehearsal.too_many", MaxRunning)
+	}
+	slot := -a.ID // a key no run id takes
+	s.runs[slot] = &run{of: a.ID}
+	s.mu.Unlock()
+	reserved := true
+	defer func() {
+		if reserved {
+			s.mu.Lock()
+			delete(s.runs, slot)
+			s.mu.Unlock()
+		}
+	}()
 	cp, err := assembly.CopyForRehearsal(ctx, s.pool, a.ID, dur, u.ID)
 	if err != nil {
 		return nil, wrap("copy assembly", err)
@@ -185,10 +216,12 @@ func (s *Service) Start(ctx context.Context, u *account.User, assemblyID int64, 
 	if err != nil {
 		return nil, wrap("find agendas of the copy", err)
 	}
-	r := &run{id: id, copy: cp, phones: phones, dur: dur, start: time.Now(),
+	r := &run{id: id, of: a.ID, copy: cp, phones: phones, dur: dur, start: time.Now(),
 		errs: map[string]int{}, latency: map[string][]time.Duration{}}
 	s.mu.Lock()
+	delete(s.runs, slot)
 	s.runs[id] = r
+	reserved = false
 	s.mu.Unlock()
 	s.wg.Add(1)
 	go s.drive(r, codes, copyAgendas)

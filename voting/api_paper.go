@@ -4,6 +4,8 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"maeul/account"
+	"maeul/assembly"
+	"maeul/i18n"
 	"maeul/web"
 )
 
@@ -25,12 +27,25 @@ func (h *Handlers) apiPaper(c *fiber.Ctx) error {
 	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"created": len(ids), "ballots": ids})
 }
 
+// apiPaperLog lists the paper-ballot log (choices, staff, times). While a
+// sealed vote is open only the dong's own hosts see it: district and city
+// hosts get an empty list and a note, so nobody above the desk follows the
+// count as it is entered.
 func (h *Handlers) apiPaperLog(c *fiber.Ctx) error {
 	id, err := assemblyID(c)
 	if err != nil {
 		return err
 	}
-	log, err := h.svc.PaperEntries(c.UserContext(), account.CurrentUser(c), id, 1000)
+	u := account.CurrentUser(c)
+	a, err := h.svc.readable(c.UserContext(), u, id)
+	if err != nil {
+		return err
+	}
+	if a.Sealed && a.State == assembly.StateOpen && !u.CanManage(a.District, a.Dong) {
+		return c.JSON(fiber.Map{"entries": []PaperEntry{}, "hidden": true,
+			"note": i18n.T(web.Lang(c), "paper.log_sealed")})
+	}
+	log, err := h.svc.PaperEntries(c.UserContext(), u, id, 1000)
 	if err != nil {
 		return err
 	}

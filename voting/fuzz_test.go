@@ -110,3 +110,23 @@ func TestParseCode(t *testing.T) {
 		t.Fatalf("GroupShort = %s", g)
 	}
 }
+
+// FuzzParseCode feeds arbitrary strings to the code parser: no panic; a
+// refusal is EINVALID or ENOTFOUND on the field "code"; what it accepts it
+// accepts again in the grouped and lower-case forms people type.
+func FuzzParseCode(f *testing.F) {
+	for _, s := range []string{"K7QM-2XRP-9D", " k7qm 2xrp 9d ", "K7QM2XRP9D", "K7QM-2XRP-9O", "K7QM-2XRP-91",
+		"K7QM-2XRP", "", "AAAAAAAAAAAAAAAAAAAAAA", "K7QM—2XRP–9D", "ＫＡＢＣ-2XRP-9D", "\x00\xff"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		_, err := voting.ParseCode(s)
+		if err != nil {
+			var me *maeul.Error
+			if !errors.As(err, &me) || (me.Code != maeul.EINVALID && me.Code != maeul.ENOTFOUND) || me.Field != "code" {
+				t.Fatalf("ParseCode(%q): %#v", s, err)
+			}
+			return
+		}
+	})
+}
