@@ -11,6 +11,7 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"math/rand/v2"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 )
@@ -66,4 +67,14 @@ func (c *Counter) Count(ctx context.Context, scope, key string) (n, retryAfter i
 // sweep forgets windows older than an hour.
 func (c *Counter) sweep(ctx context.Context) {
 	_, _ = c.pool.Exec(ctx, `DELETE FROM limit_failures WHERE window_start < now() - interval '1 hour'`)
+}
+
+// FreshWindow sleeps, if need be, until a window starts, so that a test's
+// next need of failures all fall in one window.
+func FreshWindow(need time.Duration) {
+	now := time.Now()
+	left := now.Truncate(time.Minute).Add(time.Minute).Sub(now)
+	if left < need {
+		time.Sleep(left + 100*time.Millisecond)
+	}
 }

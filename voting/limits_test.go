@@ -16,6 +16,7 @@ import (
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
+	"maeul/limit"
 	"maeul/server"
 	"maeul/server/servertest"
 	"maeul/voting"
@@ -55,6 +56,7 @@ func ballotAt(t *testing.T, base, slug, code, nonce string, choices []string) *s
 func TestLimitWrongCodesNeverRefuseAValidCode(t *testing.T) {
 	v := setup(t, servertest.FixtureOptions{}, true)
 	codes := v.codes(t, 3, "onsite")
+	limit.FreshWindow(30 * time.Second)
 	limited := 0
 	for i := range 50 {
 		r := v.ballot(t, wrongCode(i), fmt.Sprint("atk", i), v.ids(0))
@@ -101,6 +103,7 @@ func TestLimitSharedBetweenInstances(t *testing.T) {
 	v := setup(t, servertest.FixtureOptions{}, true)
 	codes := v.codes(t, 1, "onsite")
 	b := secondInstance(t, v)
+	limit.FreshWindow(20 * time.Second)
 	last := 0
 	for i := range voting.GuessesPerClient + 1 {
 		base := v.e.URL
@@ -123,6 +126,7 @@ func TestLimitPerAssemblyCeiling(t *testing.T) {
 	v := setup(t, servertest.FixtureOptions{}, false)
 	svc := voting.NewService(v.e.DB.Pool, v.e.URL, nil, nil)
 	ctx := context.Background()
+	limit.FreshWindow(40 * time.Second)
 	for i := range voting.GuessesPerAssembly {
 		if w := svc.CountGuess(ctx, v.a.ID, fmt.Sprint("10.0.", i/250, ".", i%250)); w != 0 {
 			t.Fatalf("failure %d from its own address limited", i+1)
