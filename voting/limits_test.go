@@ -56,7 +56,7 @@ func ballotAt(t *testing.T, base, slug, code, nonce string, choices []string) *s
 func TestLimitWrongCodesNeverRefuseAValidCode(t *testing.T) {
 	v := setup(t, servertest.FixtureOptions{}, true)
 	codes := v.codes(t, 3, "onsite")
-	limit.FreshWindow(30 * time.Second)
+	defer limit.SetWindowForTest(10*time.Minute, time.Now())()
 	limited := 0
 	for i := range 50 {
 		r := v.ballot(t, wrongCode(i), fmt.Sprint("atk", i), v.ids(0))
@@ -103,7 +103,7 @@ func TestLimitSharedBetweenInstances(t *testing.T) {
 	v := setup(t, servertest.FixtureOptions{}, true)
 	codes := v.codes(t, 1, "onsite")
 	b := secondInstance(t, v)
-	limit.FreshWindow(20 * time.Second)
+	defer limit.SetWindowForTest(10*time.Minute, time.Now())()
 	last := 0
 	for i := range voting.GuessesPerClient + 1 {
 		base := v.e.URL
@@ -126,13 +126,13 @@ func TestLimitPerAssemblyCeiling(t *testing.T) {
 	v := setup(t, servertest.FixtureOptions{}, false)
 	svc := voting.NewService(v.e.DB.Pool, v.e.URL, nil, nil)
 	ctx := context.Background()
-	limit.FreshWindow(40 * time.Second)
+	defer limit.SetWindowForTest(10*time.Minute, time.Now())()
 	for i := range voting.GuessesPerAssembly {
 		if w := svc.CountGuess(ctx, v.a.ID, fmt.Sprint("10.0.", i/250, ".", i%250)); w != 0 {
 			t.Fatalf("failure %d from its own address limited", i+1)
 		}
 	}
-	if w := svc.CountGuess(ctx, v.a.ID, "10.9.9.9"); w <= 0 || w > 60 {
+	if w := svc.CountGuess(ctx, v.a.ID, "10.9.9.9"); w <= 0 || w > 600 {
 		t.Fatalf("failure %d for the assembly: wait %d", voting.GuessesPerAssembly+1, w)
 	}
 	if w := svc.CountGuess(ctx, v.a.ID+1000, "10.9.9.9"); w != 0 {
