@@ -4,7 +4,6 @@ import (
 	"crypto/subtle"
 	"net/url"
 	"strings"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -21,14 +20,12 @@ const SessionCookie = "maeul_session"
 type Handlers struct {
 	Service *Service
 	Env     *web.Env
-	// LoginLimit limits login attempts per client address and email.
-	LoginLimit *web.Limiter
 }
 
-// NewHandlers builds the middleware on the store: 10 login attempts at once per
-// client and email, then one every 30 seconds.
+// NewHandlers builds the middleware on the store. Wrong passwords are
+// limited in the store (LoginWait, LoginFailed).
 func NewHandlers(env *web.Env, store *Service) *Handlers {
-	return &Handlers{Service: store, Env: env, LoginLimit: web.NewLimiter(10, 30*time.Second)}
+	return &Handlers{Service: store, Env: env}
 }
 
 const localBearer = "maeul.bearer"
@@ -97,9 +94,11 @@ func (a *Handlers) CheckCSRF(c *fiber.Ctx) error {
 		return c.Next()
 	}
 	want, _ := c.Locals(web.LocalCSRF).(string)
+	// The header or the POST body, never the query string: a token in a
+	// URL leaks through logs and Referer.
 	got := c.Get("X-CSRF-Token")
 	if got == "" {
-		got = c.FormValue("_csrf")
+		got = bodyValue(c, "_csrf")
 	}
 	if want == "" || subtle.ConstantTimeCompare([]byte(want), []byte(got)) != 1 {
 		return maeul.Errorf(maeul.EFORBIDDEN, "error.csrf")
@@ -122,11 +121,25 @@ func RequireRole(roles ...string) fiber.Handler {
 
 func (a *Handlers) setCookie(c *fiber.Ctx, value string, maxAge int) {
 	c.Cookie(&fiber.Cookie{Name: SessionCookie, Value: value, Path: "/", MaxAge: maxAge,
-		HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode, Secure: a.Env.Secure})
+		HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode, Secure: web.SecureCookie(c)})
 }
 
 // CSRFToken returns the request's CSRF token ("" for residents).
 func CSRFToken(c *fiber.Ctx) string {
 	s, _ := c.Locals(web.LocalCSRF).(string)
 	return s
+}
+
+// bodyValue is a form field of the POST body only, never of the query
+// string.
+func bodyValue(c *fiber.Ctx, name string) string {
+	if v := c.Request().PostArgs().Peek(name); v != nil {
+		return string(v)
+	}
+	if f, err := c.MultipartForm(); err == nil {
+		if vs := f.Value[name]; len(vs) > 0 {
+			return vs[0]
+		}
+	}
+	return ""
 }

@@ -10,6 +10,7 @@ import (
 	"io"
 	mrand "math/rand/v2"
 	"net/http"
+	"net/http/cookiejar"
 	"net/url"
 	"strconv"
 	"time"
@@ -24,7 +25,10 @@ func phone(ctx context.Context, r *run, base, code string, agendas []assembly.Ag
 	if !sleep(ctx, arrive) {
 		return
 	}
-	client := &http.Client{Timeout: 20 * time.Second}
+	// A cookie jar, as a phone's browser: the QR link answers 303 with the
+	// code in a cookie, and the ballot page reads it from there.
+	jar, _ := cookiejar.New(nil)
+	client := &http.Client{Jar: jar, Timeout: 20 * time.Second}
 	defer client.CloseIdleConnections()
 	t := time.Now()
 	status, err := get(ctx, client, base+"/v/"+r.copy.Slug+"?code="+url.QueryEscape(code))

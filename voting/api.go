@@ -2,8 +2,6 @@ package voting
 
 import (
 	"strings"
-	"sync"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -41,17 +39,17 @@ func ParseBallot(body []byte) (*BallotRequest, error) {
 }
 
 func (h *Handlers) apiBallot(c *fiber.Ctx) error {
-	if err := h.guessCheck(c); err != nil {
+	req, err := ParseBallot(c.Body())
+	if err != nil {
 		return err
 	}
-	req, err := ParseBallot(c.Body())
+	bi, err := h.svc.info(c.UserContext(), req.Assembly)
 	if err != nil {
 		return err
 	}
 	receipt, err := h.svc.Submit(c.UserContext(), Submission{Slug: req.Assembly, Code: req.Code, Nonce: req.Nonce, Choices: req.Choices})
 	if err != nil {
-		h.guessFailed(c, err)
-		return err
+		return h.guessFailed(c, bi.a.ID, err)
 	}
 	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"receipt": receipt})
 }
@@ -70,66 +68,16 @@ func tooMany(wait int) error {
 	return e
 }
 
-// guessCheck refuses a client that guessed too often.
-func (h *Handlers) guessCheck(c *fiber.Ctx) error {
-	if w := h.guesses.blockedFor(web.ClientKey(c)); w > 0 {
+// guessFailed counts err against the assembly and the client when it
+// means the code was not recognised (what a guesser sees). Over the limit
+// the failure answers 429 with Retry-After instead of 404. A valid code is
+// never counted and never refused; a used code is not a guess (409).
+func (h *Handlers) guessFailed(c *fiber.Ctx, assemblyID int64, err error) error {
+	if !isGuess(err) {
+		return err
+	}
+	if w := h.svc.CountGuess(c.UserContext(), assemblyID, web.ClientKey(c)); w > 0 {
 		return tooMany(w)
 	}
-	return nil
-}
-
-// guessFailed counts a failed attempt for the client.
-func (h *Handlers) guessFailed(c *fiber.Ctx, err error) {
-	if isGuess(err) {
-		h.guesses.fail(web.ClientKey(c))
-	}
-}
-
-// guessLimit refuses a client after too many failed code attempts. Only
-// failures cost: a crowded venue shares one address, and its residents'
-// valid codes must never be refused.
-type guessLimit struct {
-	lim     *web.Limiter
-	mu      sync.Mutex
-	blocked map[string]time.Time
-}
-
-func newGuessLimit(n int, per time.Duration) *guessLimit {
-	return &guessLimit{lim: web.NewLimiter(n, per/time.Duration(n)), blocked: map[string]time.Time{}}
-}
-
-// blockedFor returns the seconds a client must still wait, or 0.
-func (g *guessLimit) blockedFor(key string) int {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	until, ok := g.blocked[key]
-	if !ok {
-		return 0
-	}
-	d := time.Until(until)
-	if d <= 0 {
-		delete(g.blocked, key)
-		return 0
-	}
-	return int(d/time.Second) + 1
-}
-
-// fail records a failed attempt and returns the seconds to wait if the
-// client is now blocked.
-func (g *guessLimit) fail(key string) int {
-	ok, wait := g.lim.Allow(key)
-	if ok {
-		return 0
-	}
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	if len(g.blocked) > 100_000 {
-		for k, t := range g.blocked {
-			if time.Now().After(t) {
-				delete(g.blocked, k)
-			}
-		}
-	}
-	g.blocked[key] = time.Now().Add(time.Duration(wait) * time.Second)
-	return wait
+	return err
 }

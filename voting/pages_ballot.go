@@ -2,6 +2,7 @@ package voting
 
 import (
 	"errors"
+	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -109,36 +110,105 @@ func (h *Handlers) stop(c *fiber.Ctx, bi *ballotInfo, err error) error {
 	return h.env.Views.Render(c, "voting/ballot", p)
 }
 
-// ballotPage: with ?code= (a QR card) checks the code without consuming it
-// and shows the choices; without, asks for the typed code.
+// codeCookie carries the code between the QR scan and the ballot, so that
+// the code leaves the address bar after the first request. Its Path is the
+// assembly's ballot (/v/{slug}), it is HttpOnly, SameSite=Lax (a QR scan is
+// a top-level navigation from elsewhere, which Strict would strip) and
+// Secure behind https.
+const (
+	codeCookie     = "maeul_code"
+	codeCookieLife = 2 * time.Hour
+)
+
+func (h *Handlers) setCodeCookie(c *fiber.Ctx, bi *ballotInfo, code string, life time.Duration) {
+	c.Cookie(&fiber.Cookie{Name: codeCookie, Value: code, Path: "/v/" + bi.a.Slug, MaxAge: int(life.Seconds()),
+		HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode, Secure: web.SecureCookie(c)})
+}
+
+func (h *Handlers) clearCodeCookie(c *fiber.Ctx, bi *ballotInfo) {
+	if c.Cookies(codeCookie) != "" {
+		h.setCodeCookie(c, bi, "", -time.Second)
+	}
+}
+
+// bodyValue is a form field of the POST body only: never the query string,
+// so that no code travels in a URL.
+func bodyValue(c *fiber.Ctx, name string) string {
+	if v := c.Request().PostArgs().Peek(name); v != nil {
+		return string(v)
+	}
+	if f, err := c.MultipartForm(); err == nil {
+		if vs := f.Value[name]; len(vs) > 0 {
+			return vs[0]
+		}
+	}
+	return ""
+}
+
+// formCode is the code of a ballot form: its hidden field, or the cookie.
+func formCode(c *fiber.Ctx) string {
+	if v := bodyValue(c, "code"); v != "" {
+		return v
+	}
+	return c.Cookies(codeCookie)
+}
+
+// ballotPage: with ?code= (a QR card) checks the code without consuming it,
+// keeps it in a cookie and redirects to the same page without it; then, or
+// with the cookie, shows the choices; without either, asks for the typed
+// code.
 func (h *Handlers) ballotPage(c *fiber.Ctx) error {
 	bi, err := h.svc.info(c.UserContext(), c.Params("slug"))
 	if err != nil {
 		return err
 	}
-	code := c.Query("code")
-	if code == "" {
-		p := h.newBallotPage(c, bi, stepCode)
-		if err := votingOpenFor(bi.a, ChannelOnsite, time.Now()); err != nil {
-			return h.stop(c, bi, err)
+	if q := c.Request().URI().QueryArgs(); q.Has("code") {
+		plain, _, err := h.svc.LookUpCode(c.UserContext(), bi.a, string(q.Peek("code")))
+		if err != nil {
+			h.clearCodeCookie(c, bi)
+			return h.codeProblem(c, bi, "", h.guessFailed(c, bi.a.ID, err))
 		}
-		return h.env.Views.Render(c, "voting/ballot", p)
+		h.setCodeCookie(c, bi, plain, codeCookieLife)
+		to := "/v/" + bi.a.Slug
+		rest := fasthttpArgsWithout(q, "code")
+		if rest != "" {
+			to += "?" + rest
+		}
+		return c.Redirect(to, fiber.StatusSeeOther)
 	}
-	if err := h.guessCheck(c); err != nil {
+	if code := c.Cookies(codeCookie); code != "" {
+		plain, ch, err := h.svc.LookUpCode(c.UserContext(), bi.a, code)
+		if err == nil {
+			p := h.newBallotPage(c, bi, stepChoose)
+			p.Code, p.Nonce, p.Channel = plain, NewNonce(), ch
+			return h.env.Views.Render(c, "voting/ballot", p)
+		}
+		// Used, revoked, closed: the cookie has done its work.
+		h.clearCodeCookie(c, bi)
+		return h.codeProblem(c, bi, "", h.guessFailed(c, bi.a.ID, err))
+	}
+	p := h.newBallotPage(c, bi, stepCode)
+	if err := votingOpenFor(bi.a, ChannelOnsite, time.Now()); err != nil {
 		return h.stop(c, bi, err)
 	}
-	return h.showChoices(c, bi, code)
+	return h.env.Views.Render(c, "voting/ballot", p)
 }
 
-func (h *Handlers) showChoices(c *fiber.Ctx, bi *ballotInfo, code string) error {
-	_, ch, err := h.svc.LookUpCode(c.UserContext(), bi.a, code)
-	if err != nil {
-		h.guessFailed(c, err)
-		return h.stop(c, bi, err)
+// codeProblem shows why a code was not taken: the typed-code page with the
+// message next to the field for a code that is not recognised, malformed
+// or one wrong code too many; the stop page for the rest (used, closed…).
+func (h *Handlers) codeProblem(c *fiber.Ctx, bi *ballotInfo, typed string, err error) error {
+	e := web.Normalize(err)
+	if e.Code == maeul.EINVALID || e.Key == "code.unknown" || e.Code == maeul.ETOOMANY {
+		p := h.newBallotPage(c, bi, stepCode)
+		p.Typed, p.Error = typed, web.Message(p.Lang, e)
+		if e.RetryAfter > 0 {
+			c.Set("Retry-After", strconv.Itoa(e.RetryAfter))
+		}
+		c.Status(web.Status(e.Code))
+		return h.env.Views.Render(c, "voting/ballot", p)
 	}
-	p := h.newBallotPage(c, bi, stepChoose)
-	p.Code, p.Nonce, p.Channel = code, NewNonce(), ch
-	return h.env.Views.Render(c, "voting/ballot", p)
+	return h.stop(c, bi, err)
 }
 
 // ballotCode takes a typed code (the venue QR leads here).
@@ -147,23 +217,12 @@ func (h *Handlers) ballotCode(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := h.guessCheck(c); err != nil {
-		return h.stop(c, bi, err)
-	}
-	typed := c.FormValue("code")
+	typed := bodyValue(c, "code")
 	plain, ch, err := h.svc.LookUpCode(c.UserContext(), bi.a, typed)
 	if err != nil {
-		h.guessFailed(c, err)
-		e := web.Normalize(err)
-		if e.Code == maeul.EINVALID || e.Key == "code.unknown" {
-			// Let the resident type it again, with the message next to the field.
-			p := h.newBallotPage(c, bi, stepCode)
-			p.Typed, p.Error = typed, web.Message(p.Lang, e)
-			c.Status(web.Status(e.Code))
-			return h.env.Views.Render(c, "voting/ballot", p)
-		}
-		return h.stop(c, bi, err)
+		return h.codeProblem(c, bi, typed, h.guessFailed(c, bi.a.ID, err))
 	}
+	h.setCodeCookie(c, bi, plain, codeCookieLife)
 	p := h.newBallotPage(c, bi, stepChoose)
 	p.Code, p.Nonce, p.Channel = plain, NewNonce(), ch
 	return h.env.Views.Render(c, "voting/ballot", p)
@@ -238,7 +297,7 @@ func (h *Handlers) ballotConfirm(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	code, nonce := c.FormValue("code"), c.FormValue("nonce")
+	code, nonce := formCode(c), bodyValue(c, "nonce")
 	choices, err := formChoices(c, bi, false)
 	if err == nil {
 		_, err = bi.rules.Check(choices)
@@ -265,7 +324,7 @@ func (h *Handlers) ballotBack(c *fiber.Ctx) error {
 	}
 	choices, _ := formChoices(c, bi, true)
 	p := h.newBallotPage(c, bi, stepChoose)
-	p.Code, p.Nonce = c.FormValue("code"), c.FormValue("nonce")
+	p.Code, p.Nonce = formCode(c), bodyValue(c, "nonce")
 	p.fill(choices)
 	return h.env.Views.Render(c, "voting/ballot", p)
 }
@@ -277,14 +336,12 @@ func (h *Handlers) ballotSubmit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := h.guessCheck(c); err != nil {
-		return h.stop(c, bi, err)
-	}
 	choices, _ := formChoices(c, bi, true)
-	receipt, err := h.svc.Submit(c.UserContext(), Submission{Slug: bi.a.Slug, Code: c.FormValue("code"),
-		Nonce: c.FormValue("nonce"), Choices: choices})
+	code, nonce := formCode(c), bodyValue(c, "nonce")
+	receipt, err := h.svc.Submit(c.UserContext(), Submission{Slug: bi.a.Slug, Code: code,
+		Nonce: nonce, Choices: choices})
 	if err != nil {
-		h.guessFailed(c, err)
+		err = h.guessFailed(c, bi.a.ID, err)
 		var e *maeul.Error
 		if errors.As(err, &e) && e.Key == "ballot.changed" {
 			// Back, other choices, cast again: the first ballot stands.
@@ -297,7 +354,7 @@ func (h *Handlers) ballotSubmit(c *fiber.Ctx) error {
 		}
 		if errors.As(err, &e) && e.Code == maeul.EINVALID && e.Field == "choices" {
 			p := h.newBallotPage(c, bi, stepChoose)
-			p.Code, p.Nonce = c.FormValue("code"), c.FormValue("nonce")
+			p.Code, p.Nonce = code, nonce
 			p.fill(choices)
 			p.Error = web.Message(p.Lang, e)
 			c.Status(web.Status(e.Code))
@@ -305,7 +362,21 @@ func (h *Handlers) ballotSubmit(c *fiber.Ctx) error {
 		}
 		return h.stop(c, bi, err)
 	}
+	h.clearCodeCookie(c, bi)
 	p := h.newBallotPage(c, bi, stepReceipt)
 	p.Receipt = receipt
 	return h.env.Views.Render(c, "voting/ballot", p)
+}
+
+// fasthttpArgsWithout encodes the query args without the named one.
+func fasthttpArgsWithout(q interface {
+	VisitAll(func(k, v []byte))
+}, name string) string {
+	v := url.Values{}
+	q.VisitAll(func(k, val []byte) {
+		if string(k) != name {
+			v.Add(string(k), string(val))
+		}
+	})
+	return v.Encode()
 }

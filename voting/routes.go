@@ -1,8 +1,6 @@
 package voting
 
 import (
-	"time"
-
 	"github.com/gofiber/fiber/v2"
 
 	"maeul/account"
@@ -13,17 +11,15 @@ import (
 // the host's console, cards and paper desk. It parses, checks the role,
 // calls the Service and renders.
 type Handlers struct {
-	env  *web.Env
-	svc  *Service
-	auth *account.Handlers
-	// guesses limits failed typed-code attempts per client.
-	guesses *guessLimit
-	cards   cardJobs
+	env   *web.Env
+	svc   *Service
+	auth  *account.Handlers
+	cards cardJobs
 }
 
 // NewHandlers returns the HTTP half on svc.
 func NewHandlers(env *web.Env, svc *Service, auth *account.Handlers) *Handlers {
-	return &Handlers{env: env, svc: svc, auth: auth, guesses: newGuessLimit(10, time.Minute)}
+	return &Handlers{env: env, svc: svc, auth: auth}
 }
 
 // Routes mounts the ballot pages, the ballots API and the host's console:

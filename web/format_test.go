@@ -81,9 +81,10 @@ func TestLangHref(t *testing.T) {
 	for _, c := range []struct {
 		method, target, referer, want string
 	}{
-		{"GET", "/v/demo?code=abc", "", "/v/demo?code=abc&lang=en"},
+		{"GET", "/v/demo?code=abc", "", "/v/demo?lang=en"},
+		{"GET", "/v/demo?code=abc&x=1", "", "/v/demo?lang=en&x=1"},
 		{"GET", "/v/demo?lang=ko", "", "/v/demo?lang=en"},
-		{"POST", "/v/demo/confirm", "http://example.com/v/demo?code=abc", "/v/demo?code=abc&lang=en"},
+		{"POST", "/v/demo/confirm", "http://example.com/v/demo?code=abc", "/v/demo?lang=en"},
 		{"POST", "/v/demo/confirm", "http://evil.example/x", "/?lang=en"},
 		{"POST", "/v/demo/confirm", "", "/?lang=en"},
 	} {

@@ -130,6 +130,7 @@ func langHref(c *fiber.Ctx, other string) string {
 		}
 	}
 	q, _ := url.ParseQuery(rawQuery)
+	q.Del("code") // a ballot code never goes into a link (voting keeps it in a cookie)
 	q.Set("lang", other)
 	u := url.URL{Path: CleanPath(p), RawQuery: q.Encode()}
 	return u.RequestURI()

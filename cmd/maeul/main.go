@@ -29,7 +29,10 @@ const usage = `maeul — village assemblies for Seoul's citizen participatory bu
   maeul serve   [--addr 127.0.0.1:8080] [--demo]   start the service (the default)
   maeul migrate                                     apply pending migrations, then exit
   maeul user add --email E --password P --role city|district|dong [--district 마포구] [--dong 성산1동]
-  maeul token create --email E                      print a new API token (shown once)
+  maeul token create --email E [--days 90]          print a new API token (shown once, alone on the first line);
+                                                    it expires after --days days (0: never)
+  maeul token list --email E                        list a host's tokens (id, created, last used, expires, state)
+  maeul token revoke --id N                         revoke a token: it answers 401 from then on
   maeul recount FILE.pb                             recount a Pabulib export and print the result
   maeul rehearse --assembly SLUG --phones N --minutes M [--url URL] --token T
                                                     rehearse on a running service with simulated phones
@@ -98,25 +101,7 @@ func run(args []string) error {
 			return nil
 		})
 	case "token":
-		if len(args) == 0 || args[0] != "create" {
-			return errors.New("usage: maeul token create --email E")
-		}
-		fs := flag.NewFlagSet("token create", flag.ContinueOnError)
-		email := fs.String("email", "", "the host's email")
-		if err := fs.Parse(args[1:]); err != nil {
-			return err
-		}
-		return withDB(ctx, nil, func(pool *pgxpool.Pool, log *slog.Logger) error {
-			if err := database.CheckSchema(ctx, pool, false); err != nil {
-				return err
-			}
-			tok, err := account.NewService(pool).CreateToken(ctx, *email)
-			if err != nil {
-				return err
-			}
-			fmt.Println(tok)
-			return nil
-		})
+		return tokenCommand(ctx, args)
 	case "recount":
 		if len(args) != 1 {
 			return errors.New("usage: maeul recount FILE.pb")
