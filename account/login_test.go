@@ -131,7 +131,7 @@ func TestLoginCrossSiteAndCookies(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv, err := server.New(server.Config{BaseURL: "http://" + ln.Addr().String(), Log: slog.New(slog.DiscardHandler),
-		TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}}, e.DB.Pool)
+		TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}, Secret: servertest.TestSecret}, e.DB.Pool)
 	if err != nil {
 		t.Fatal(err)
 	}

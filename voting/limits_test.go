@@ -34,7 +34,7 @@ func secondInstance(t *testing.T, v *vote) string {
 		t.Fatal(err)
 	}
 	base := "http://" + ln.Addr().String()
-	srv, err := server.New(server.Config{BaseURL: base, Log: slog.New(slog.DiscardHandler)}, v.e.DB.Pool)
+	srv, err := server.New(server.Config{BaseURL: base, Log: slog.New(slog.DiscardHandler), Secret: servertest.TestSecret}, v.e.DB.Pool)
 	if err != nil {
 		t.Fatal(err)
 	}

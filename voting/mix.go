@@ -240,6 +240,45 @@ func (s *Service) mixFinal(ctx context.Context, tx pgx.Tx, a *assembly.Assembly)
 	return nil
 }
 
+// reshuffleLimit is the most phone ballots the close rewrites in random
+// order (a dong's assembly has a few thousand; a citywide online vote of a
+// million keeps its groups of ≥ k instead of a minute-long close).
+const reshuffleLimit = 200_000
+
+// reshuffle rewrites an assembly's stored phone and online ballots, in the
+// close's transaction, in one random order with the close's transaction id:
+// after it, the heap, a dump and the system columns say nothing even of
+// the time slices the mixer's groups were. Paper ballots stay (their audit
+// log names them; they carry no code). Returns false when over the limit.
+func reshuffle(ctx context.Context, tx pgx.Tx, a *assembly.Assembly) (bool, error) {
+	var n int64
+	if err := tx.QueryRow(ctx, `SELECT count(*) FROM ballots WHERE assembly_id = $1 AND channel <> 'paper'`, a.ID).Scan(&n); err != nil {
+		return false, err
+	}
+	if n == 0 || n > reshuffleLimit {
+		return n == 0, nil
+	}
+	// One statement at a time: the later ones name the temporary tables
+	// the first ones create (a pipelined batch would prepare them first).
+	for _, q := range []string{
+		`CREATE TEMP TABLE reshuffle_b ON COMMIT DROP AS
+			SELECT id, channel, random() AS r FROM ballots WHERE assembly_id = $1 AND channel <> 'paper'`,
+		`CREATE TEMP TABLE reshuffle_c ON COMMIT DROP AS
+			SELECT c.ballot_id, c.agenda_id, c.position FROM ballot_choices c JOIN reshuffle_b x ON x.id = c.ballot_id
+			WHERE c.assembly_id = $1`,
+		`DELETE FROM ballots WHERE assembly_id = $1 AND channel <> 'paper'`, // their choices go with them
+		`INSERT INTO ballots (id, assembly_id, channel) SELECT id, $1, channel FROM reshuffle_b ORDER BY r`,
+		`INSERT INTO ballot_choices (assembly_id, ballot_id, agenda_id, position)
+			SELECT $1, c.ballot_id, c.agenda_id, c.position FROM reshuffle_c c JOIN reshuffle_b x ON x.id = c.ballot_id
+			ORDER BY x.r, c.position`,
+	} {
+		if _, err := tx.Exec(ctx, q, a.ID); err != nil {
+			return false, wrap("close: reshuffle", err)
+		}
+	}
+	return true, nil
+}
+
 type pendingBallot struct {
 	channel string
 	choices []int64

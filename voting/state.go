@@ -116,6 +116,11 @@ func (s *Service) close(ctx context.Context, id int64) (st string, n int64, clos
 		if err := s.mixFinal(ctx, tx, a); err != nil {
 			return "", 0, false, err
 		}
+		if ok, err := reshuffle(ctx, tx, a); err != nil {
+			return "", 0, false, err
+		} else if !ok {
+			s.log.Info("too many ballots to reshuffle at close: they keep their mixed groups of at least k", "assembly", a.ID)
+		}
 		if err := s.checkCounts(ctx, tx, a); err != nil {
 			return "", 0, false, err
 		}
