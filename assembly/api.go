@@ -158,6 +158,10 @@ func (h *Handlers) load(c *fiber.Ctx, manage bool) (*Assembly, error) {
 		return nil, err
 	}
 	u := account.CurrentUser(c)
+	if !u.CanRead(a.District, a.Dong) && a.State == StateDraft {
+		// A draft is unknown to whoever may not see it: no existence oracle.
+		return nil, maeul.Errorf(maeul.ENOTFOUND, "assembly.not_found")
+	}
 	if !u.CanRead(a.District, a.Dong) || (manage && !u.CanManage(a.District, a.Dong)) {
 		return nil, account.Forbid()
 	}

@@ -276,7 +276,7 @@ func TestImport(t *testing.T) {
 		wantError(t, h.API(t, "POST", path, map[string]any{"file": "x"}), 400, "invalid", "")
 		wantError(t, sendFile(t, e, "", path, "a.csv", []byte(goodCSV)), 401, "unauthorized", "")
 		other := e.NewHost(t, account.RoleDong, "마포구", "망원1동")
-		wantError(t, sendFile(t, e, other.Token, path, "a.csv", []byte(goodCSV)), 403, "forbidden", "")
+		wantError(t, sendFile(t, e, other.Token, path, "a.csv", []byte(goodCSV)), 404, "not_found", "") // a draft: unknown to them
 		district := e.NewHost(t, account.RoleDistrict, "마포구", "")
 		wantError(t, sendFile(t, e, district.Token, path, "a.csv", []byte(goodCSV)), 403, "forbidden", "")
 		wantError(t, sendFile(t, e, h.Token, "/api/v1/assemblies/999999/agendas/import", "a.csv", []byte(goodCSV)), 404, "not_found", "")

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"testing"
 
+	"maeul/account"
 	"maeul/assembly"
 	"maeul/server/servertest"
 )
@@ -44,6 +45,7 @@ func TestNoExistenceOracle(t *testing.T) {
 		}
 		return res.StatusCode, noise.ReplaceAllString(string(b[:n]), "_")
 	}
+	other := e.NewHost(t, account.RoleDong, "마포구", "망원1동")
 	anon := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	cases := []struct {
 		who    string
@@ -56,6 +58,12 @@ func TestNoExistenceOracle(t *testing.T) {
 		{"resident", anon, "", "/a/%s/notice", false},
 		{"resident", anon, "", "/v/%s", false},
 		{"resident", anon, "", "/r/%s", false},
+		{"resident", anon, "", "/p/%s", false},
+		{"resident", anon, "", "/api/v1/assemblies/%s/tally", true},
+		{"resident", anon, "", "/api/v1/assemblies/%s/results", true},
+		{"another dong's host", anon, other.Token, "/api/v1/assemblies/%s", true},
+		{"another dong's host", anon, other.Token, "/api/v1/assemblies/%s/tally", true},
+		{"another dong's host", anon, other.Token, "/api/v1/assemblies/%s/results", true},
 	}
 	for _, c := range cases {
 		known, unknown := draft.Slug, unknownSlug

@@ -67,6 +67,10 @@ func (h *Handlers) mayView(c *fiber.Ctx, a *assembly.Assembly) (int64, error) {
 	if a.State == assembly.StateAnnounced {
 		return 0, nil
 	}
+	if a.State == assembly.StateDraft {
+		// A draft is unknown to whoever may not see it: no existence oracle.
+		return 0, maeul.Errorf(maeul.ENOTFOUND, "assembly.not_found")
+	}
 	if u != nil {
 		return 0, account.Forbid()
 	}

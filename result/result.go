@@ -165,6 +165,10 @@ func Showable(a *assembly.Assembly, u *account.User) error {
 	if CanShow(a, u) {
 		return nil
 	}
+	if a.State == assembly.StateDraft && !u.CanRead(a.District, a.Dong) {
+		// A draft is unknown to whoever may not see it: no existence oracle.
+		return maeul.Errorf(maeul.ENOTFOUND, "assembly.not_found")
+	}
 	switch {
 	case u == nil:
 		if a.State == assembly.StateClosed {
