@@ -19,6 +19,8 @@ type Counts struct {
 
 // CountBallots counts the stored ballots of an assembly one by one: the
 // full recount, kept as a check of the running counts (RunningCounts). It
+// scores in SQL on purpose, apart from the mixer's points(): a check that
+// shared the code it checks would agree with any mistake in it. It
 // does not see ballots still waiting to be mixed; after a close there are
 // none. Channels are the ballots' labels (onsite, online, paper, mixed).
 //

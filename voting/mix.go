@@ -413,15 +413,40 @@ func mixedByChannel(ctx context.Context, q assembly.Querier, assemblyID int64, i
 }
 
 // refreshPaperTally recomputes the paper channel's running counts from its
-// ballots (a few hundred at most), in the transaction that changed them.
+// ballots (a few hundred at most), in the transaction that changed them,
+// scoring with the mixer's own points.
 func refreshPaperTally(ctx context.Context, tx pgx.Tx, a *assembly.Assembly) error {
+	rows, err := tx.Query(ctx, `SELECT c.agenda_id, c.position FROM ballot_choices c
+		JOIN ballots b ON b.assembly_id = c.assembly_id AND b.id = c.ballot_id
+		WHERE c.assembly_id = $1 AND b.channel = 'paper'`, a.ID)
+	if err != nil {
+		return err
+	}
+	type count struct{ votes, points int64 }
+	per := map[int64]*count{}
+	for rows.Next() {
+		var ag int64
+		var pos int
+		if err := rows.Scan(&ag, &pos); err != nil {
+			rows.Close()
+			return err
+		}
+		if per[ag] == nil {
+			per[ag] = &count{}
+		}
+		per[ag].votes++
+		per[ag].points += points(a, pos)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
 	b := &pgx.Batch{}
 	b.Queue(`DELETE FROM tally_agendas WHERE assembly_id = $1 AND channel = 'paper'`, a.ID)
-	b.Queue(`INSERT INTO tally_agendas (assembly_id, agenda_id, channel, votes, points)
-		SELECT c.assembly_id, c.agenda_id, 'paper', count(*),
-			sum(CASE WHEN $2 = 'ranked' THEN greatest($3::int - c.position + 1, 0) ELSE 1 END)
-		FROM ballot_choices c JOIN ballots b ON b.assembly_id = c.assembly_id AND b.id = c.ballot_id
-		WHERE c.assembly_id = $1 AND b.channel = 'paper' GROUP BY c.assembly_id, c.agenda_id`, a.ID, a.Method, a.MaxChoices)
+	for ag, c := range per {
+		b.Queue(`INSERT INTO tally_agendas (assembly_id, agenda_id, channel, votes, points) VALUES ($1, $2, 'paper', $3, $4)`,
+			a.ID, ag, c.votes, c.points)
+	}
 	b.Queue(`INSERT INTO tally_channels (assembly_id, channel, ballots)
 		SELECT $1, 'paper', count(*) FROM ballots WHERE assembly_id = $1 AND channel = 'paper'
 		ON CONFLICT (assembly_id, channel) DO UPDATE SET ballots = excluded.ballots`, a.ID)
