@@ -1,7 +1,9 @@
 package assembly_test
 
 import (
+	"context"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -11,6 +13,8 @@ import (
 
 	"maeul/account"
 	"maeul/assembly"
+	"maeul/limit"
+	"maeul/server"
 	"maeul/server/servertest"
 )
 
@@ -270,6 +274,7 @@ func TestOpinionStates(t *testing.T) {
 }
 
 func TestOpinionRateLimit(t *testing.T) {
+	defer limit.SetWindowForTest(10*time.Minute, time.Now())() // one window for the whole test
 	e := servertest.Start(t)
 	a, gs := e.Fixture(t, servertest.FixtureOptions{})
 	path := "/a/" + a.Slug + "/agendas/" + gs[0].IDString() + "/opinions"
@@ -290,5 +295,40 @@ func TestOpinionRateLimit(t *testing.T) {
 	e.DB.Pool.QueryRow(t.Context(), `SELECT count(*) FROM opinions`).Scan(&n)
 	if n != 5 {
 		t.Errorf("%d opinions stored, want 5", n)
+	}
+}
+
+// Two instances on one database share the opinion limit: five opinions
+// spread over both, then the sixth is refused on either.
+func TestOpinionRateLimitSharedBetweenInstances(t *testing.T) {
+	defer limit.SetWindowForTest(10*time.Minute, time.Now())()
+	e := servertest.Start(t)
+	a, gs := e.Fixture(t, servertest.FixtureOptions{})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := &servertest.Env{URL: "http://" + ln.Addr().String()}
+	srv, err := server.New(server.Config{BaseURL: b.URL, Secret: servertest.TestSecret}, e.DB.Pool)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Start(context.Background())
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+	path := "/a/" + a.Slug + "/agendas/" + gs[0].IDString() + "/opinions"
+	for i := range 5 {
+		at := e
+		if i%2 == 1 {
+			at = b
+		}
+		if r := postForm(t, at, path, url.Values{"body": {"의견 " + strconv.Itoa(i)}}); r.Status != 303 {
+			t.Fatalf("opinion %d: status %d", i+1, r.Status)
+		}
+	}
+	for _, at := range []*servertest.Env{e, b} {
+		if r := postForm(t, at, path, url.Values{"body": {"하나 더"}}); r.Status != http.StatusTooManyRequests {
+			t.Fatalf("sixth opinion on %s: status %d, want 429 (the instances do not share the count)", at.URL, r.Status)
+		}
 	}
 }

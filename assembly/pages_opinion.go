@@ -30,7 +30,7 @@ func (h *Handlers) postOpinion(c *fiber.Ctx) error {
 		if agendaID == 0 {
 			return maeul.Errorf(maeul.ENOTFOUND, "opinion.no_agenda")
 		}
-		if err := h.opinions.Check(web.ClientKey(c)); err != nil {
+		if err := h.env.SharedLimit(c, "opinion", opinionsPerMinute); err != nil {
 			return err
 		}
 		n := NewOpinion{Author: c.FormValue("author"), Body: c.FormValue("body")}
@@ -86,3 +86,7 @@ func (h *Handlers) setOpinionHidden(c *fiber.Ctx, hidden bool) error {
 func (h *Handlers) opinionsBack(c *fiber.Ctx) error {
 	return c.Redirect("/a/"+url.PathEscape(c.Params("slug"))+"#opinions-"+strconv.FormatInt(web.ParseID(c.Params("agendaID")), 10), fiber.StatusSeeOther)
 }
+
+// opinionsPerMinute is how many opinions one client (its address through
+// the trusted proxy) may post a minute, counted on every instance together.
+const opinionsPerMinute = 5

@@ -1,8 +1,6 @@
 package assembly
 
 import (
-	"time"
-
 	"github.com/gofiber/fiber/v2"
 
 	"maeul/account"
@@ -15,14 +13,11 @@ type Handlers struct {
 	env  *web.Env
 	svc  *Service
 	auth *account.Handlers
-	// opinions limits residents' opinions: five at once per client, then
-	// one every two minutes.
-	opinions *web.Limiter
 }
 
 // NewHandlers returns the assembly pages and API on svc.
 func NewHandlers(env *web.Env, svc *Service, auth *account.Handlers) *Handlers {
-	return &Handlers{env: env, svc: svc, auth: auth, opinions: web.NewLimiter(5, 2*time.Minute)}
+	return &Handlers{env: env, svc: svc, auth: auth}
 }
 
 // Routes mounts the assembly pages and API: the package's only route table.

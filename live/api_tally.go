@@ -1,8 +1,6 @@
 package live
 
 import (
-	"time"
-
 	"github.com/gofiber/fiber/v2"
 
 	"maeul"
@@ -46,8 +44,7 @@ func (h *Handlers) mayView(c *fiber.Ctx, a *assembly.Assembly) (int64, error) {
 		return 0, nil
 	}
 	if tok := c.Query("t"); tok != "" {
-		key := web.ClientKey(c)
-		if err := h.linkBlocked(key); err != nil {
+		if err := h.env.SharedBlocked(c, "projector-link", linkFailuresPerMinute); err != nil {
 			return 0, err
 		}
 		id, err := h.svc.LinkValid(c.UserContext(), a.ID, tok)
@@ -57,9 +54,7 @@ func (h *Handlers) mayView(c *fiber.Ctx, a *assembly.Assembly) (int64, error) {
 		if id != 0 {
 			return id, nil
 		}
-		if err := h.linkFailed(key); err != nil {
-			return 0, err
-		}
+		h.env.SharedFail(c, "projector-link")
 		if a.State != assembly.StateAnnounced {
 			return 0, maeul.Errorf(maeul.EUNAUTHORIZED, "projector.bad_link")
 		}
@@ -75,42 +70,4 @@ func (h *Handlers) mayView(c *fiber.Ctx, a *assembly.Assembly) (int64, error) {
 		return 0, account.Forbid()
 	}
 	return 0, maeul.Errorf(maeul.EUNAUTHORIZED, "error.unauthorized")
-}
-
-// linkBlocked refuses a client that has failed too many link tokens
-// lately. Only failures count, so a wall (or a hall of phones behind one
-// address) may reconnect as often as it needs.
-func (h *Handlers) linkBlocked(key string) error {
-	h.blockMu.Lock()
-	defer h.blockMu.Unlock()
-	until, ok := h.blocked[key]
-	if !ok {
-		return nil
-	}
-	if wait := time.Until(until); wait > 0 {
-		e := maeul.Errorf(maeul.ETOOMANY, "error.too_many")
-		e.RetryAfter = int(wait/time.Second) + 1
-		return e
-	}
-	delete(h.blocked, key)
-	return nil
-}
-
-// linkFailed counts a wrong link token; past the budget the client is
-// blocked until its bucket refills.
-func (h *Handlers) linkFailed(key string) error {
-	err := h.linkLimit.Check(key)
-	if e, ok := err.(*maeul.Error); ok {
-		h.blockMu.Lock()
-		if len(h.blocked) > 10_000 {
-			for k, t := range h.blocked {
-				if time.Now().After(t) {
-					delete(h.blocked, k)
-				}
-			}
-		}
-		h.blocked[key] = time.Now().Add(time.Duration(e.RetryAfter) * time.Second)
-		h.blockMu.Unlock()
-	}
-	return err
 }

@@ -1,9 +1,6 @@
 package live
 
 import (
-	"sync"
-	"time"
-
 	"github.com/gofiber/fiber/v2"
 
 	"maeul/account"
@@ -16,16 +13,11 @@ type Handlers struct {
 	env  *web.Env
 	svc  *Service
 	auth *account.Handlers
-	// linkLimit slows down guessing projector link tokens: failures per
-	// client address; blocked holds who is over it, until when.
-	linkLimit *web.Limiter
-	blockMu   sync.Mutex
-	blocked   map[string]time.Time
 }
 
 // NewHandlers returns the live feed's HTTP handlers.
 func NewHandlers(env *web.Env, svc *Service, auth *account.Handlers) *Handlers {
-	return &Handlers{env: env, svc: svc, auth: auth, linkLimit: web.NewLimiter(20, 3*time.Second), blocked: map[string]time.Time{}}
+	return &Handlers{env: env, svc: svc, auth: auth}
 }
 
 // Routes mounts the websocket, the tally API, the projector page, its QR
@@ -48,3 +40,8 @@ func (h *Handlers) Routes(app fiber.Router) {
 	app.Post("/p/:slug/links", h.auth.Require, h.createLink)
 	app.Post("/p/:slug/links/:link/revoke", h.auth.Require, h.revokeLink)
 }
+
+// linkFailuresPerMinute is how many wrong projector link tokens a client
+// may send a minute (on every instance together) before it must wait;
+// right tokens are never counted, so a wall reconnects as often as needed.
+const linkFailuresPerMinute = 20

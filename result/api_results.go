@@ -59,7 +59,7 @@ func (h *Handlers) apiPabulib(c *fiber.Ctx) error {
 // POST /api/v1/receipts/check {"assembly": slug, "receipt": "…"} →
 // {"counted": true|false}. Public once announced; limited per client.
 func (h *Handlers) apiReceipt(c *fiber.Ctx) error {
-	if err := h.receiptLimit.Check("receipt:" + web.ClientKey(c)); err != nil {
+	if err := h.env.SharedLimit(c, "receipt", receiptsPerMinute); err != nil {
 		return err
 	}
 	var in struct {

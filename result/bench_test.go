@@ -40,13 +40,14 @@ func BenchmarkLargeAssembly(b *testing.B) {
 	a, _ := e.Fixture(b, servertest.FixtureOptions{State: "open", Method: "ranked", MaxChoices: 5, Costs: costs})
 	ctx := context.Background()
 	if _, err := e.DB.Pool.Exec(ctx, `
-		WITH b AS (INSERT INTO ballots (assembly_id, channel, receipt)
-			SELECT $1, (ARRAY['onsite','online','paper'])[1 + i % 3], 'BENCH-' || i FROM generate_series(1, 10000) i RETURNING id)
+		WITH b AS (INSERT INTO ballots (assembly_id, channel)
+			SELECT $1, (ARRAY['onsite','online','paper'])[1 + i % 3] FROM generate_series(1, 10000) i RETURNING id)
 		INSERT INTO ballot_choices (assembly_id, ballot_id, agenda_id, position)
 		SELECT $1, b.id, g.id, g.pos FROM b CROSS JOIN LATERAL (
 			SELECT id, row_number() OVER (ORDER BY random()) AS pos FROM agendas WHERE assembly_id = $1 LIMIT 5) g`, a.ID); err != nil {
 		b.Fatal(err)
 	}
+	e.SetRunningCounts(b, a.ID)
 	if _, err := e.DB.Pool.Exec(ctx, `UPDATE assemblies SET state = 'closed' WHERE id = $1`, a.ID); err != nil {
 		b.Fatal(err)
 	}

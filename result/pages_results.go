@@ -22,7 +22,10 @@ type ResultsPage struct {
 	// Preview: a host sees the closed, not yet announced result.
 	Preview bool
 	// Host: the review page with the announce button and the exports.
-	Host         bool
+	Host bool
+	// K is the least number of ballots every channel needs before the
+	// split of choices by channel is shown.
+	K            int
 	CanAnnounce  bool
 	CanSubmit    bool
 	Rows         []ResultRow
@@ -126,7 +129,7 @@ func (h *Handlers) renderPublic(c *fiber.Ctx, receipt, receiptState string) erro
 		return maeul.Errorf(maeul.ENOTFOUND, "assembly.not_found")
 	}
 	lang := web.Lang(c)
-	p := &ResultsPage{page: newPage(c, i18n.T(lang, "result.page_title", a.Title)), A: a,
+	p := &ResultsPage{page: newPage(c, i18n.T(lang, "result.page_title", a.Title)), A: a, K: h.svc.k(),
 		Receipt: receipt, ReceiptState: receiptState}
 	p.Rehearsal = a.RehearsalOf != nil
 	p.Wide = true
@@ -152,7 +155,7 @@ func (h *Handlers) renderPublic(c *fiber.Ctx, receipt, receiptState string) erro
 // POST /r/{slug}/receipt: is this receipt among the counted ballots? The
 // answer is yes or no; no choice is shown. Limited per client address.
 func (h *Handlers) receiptForm(c *fiber.Ctx) error {
-	if err := h.receiptLimit.Check("receipt:" + web.ClientKey(c)); err != nil {
+	if err := h.env.SharedLimit(c, "receipt", receiptsPerMinute); err != nil {
 		return err
 	}
 	a, err := h.svc.AssemblyBySlug(c.UserContext(), c.Params("slug"))
@@ -187,7 +190,7 @@ func (h *Handlers) hostResultsPage(c *fiber.Ctx) error {
 		return account.Forbid()
 	}
 	lang := web.Lang(c)
-	p := &ResultsPage{page: newPage(c, i18n.T(lang, "result.host_title", a.Title)), A: a, Host: true}
+	p := &ResultsPage{page: newPage(c, i18n.T(lang, "result.host_title", a.Title)), A: a, Host: true, K: h.svc.k()}
 	p.NoIndex, p.Wide, p.Rehearsal = true, true, a.RehearsalOf != nil
 	if !CanShow(a, u) {
 		p.Pending = true

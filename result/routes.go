@@ -3,7 +3,6 @@ package result
 import (
 	"net/url"
 	"strconv"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -17,13 +16,11 @@ type Handlers struct {
 	env  *web.Env
 	svc  *Service
 	auth *account.Handlers
-	// receiptLimit limits receipt checks per client address.
-	receiptLimit *web.Limiter
 }
 
 // NewHandlers returns the results' HTTP handlers.
 func NewHandlers(env *web.Env, svc *Service, auth *account.Handlers) *Handlers {
-	return &Handlers{env: env, svc: svc, auth: auth, receiptLimit: web.NewLimiter(10, 6*time.Second)}
+	return &Handlers{env: env, svc: svc, auth: auth}
 }
 
 // Routes mounts the results pages, exports and the submission workflow.
@@ -88,3 +85,7 @@ func redirect(to func(c *fiber.Ctx) string) fiber.Handler {
 func submissionPath(c *fiber.Ctx) string {
 	return "/host/submissions/" + strconv.FormatInt(web.ParseID(c.Params("id")), 10)
 }
+
+// receiptsPerMinute is how many receipt checks one client (its address
+// through the trusted proxy) may make a minute, on every instance together.
+const receiptsPerMinute = 10

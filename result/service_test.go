@@ -92,8 +92,20 @@ func TestServiceRankAndAnnounce(t *testing.T) {
 	if r.Ballots != 12 || r.Channels["onsite"] != 6 || r.Channels["online"] != 4 || r.Channels["paper"] != 2 {
 		t.Fatalf("ballots %d, channels %v", r.Ballots, r.Channels)
 	}
-	// Agenda 1: 5 onsite, 3 online, 2 paper.
-	if ch := r.Agendas[0].Channels; ch["onsite"].Votes != 5 || ch["online"].Votes != 3 || ch["paper"].Votes != 2 {
+	// Every channel has fewer than k = 10 ballots: the split of choices by
+	// channel is withheld (a channel's few ballots could be read off it).
+	if len(r.ByChannel) != 0 || len(r.Agendas[0].Channels) != 0 {
+		t.Fatalf("split by channel shown with fewer than k ballots a channel: %+v %+v", r.ByChannel, r.Agendas[0].Channels)
+	}
+	// With k = 1 (a service configured so) it is shown. Agenda 1: 5 onsite,
+	// 3 online, 2 paper.
+	d.svc.K = 1
+	r1, err := d.svc.Result(ctx, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.svc.K = 0
+	if ch := r1.Agendas[0].Channels; ch["onsite"].Votes != 5 || ch["online"].Votes != 3 || ch["paper"].Votes != 2 {
 		t.Fatalf("agenda 1 by channel: %+v", ch)
 	}
 
@@ -154,7 +166,13 @@ func TestServiceRankedPoints(t *testing.T) {
 	if points[1] != 5 || points[2] != 5 || points[3] != 4 || !slices.Equal(numbers(r), []int{1, 2, 3}) {
 		t.Fatalf("points %v, order %v", points, numbers(r))
 	}
-	if r.Agendas[2].Channels["paper"].Points != 3 || r.Channels["paper"] != 1 {
+	if r.Channels["paper"] != 1 || len(r.Agendas[2].Channels) != 0 {
+		t.Fatalf("a channel of one ballot shows its choices: %+v", r.Agendas[2].Channels)
+	}
+	d.svc.K = 1
+	r, err = d.svc.Result(context.Background(), a)
+	d.svc.K = 0
+	if err != nil || r.Agendas[2].Channels["paper"].Points != 3 {
 		t.Fatalf("agenda 3 by channel: %+v", r.Agendas[2].Channels)
 	}
 }

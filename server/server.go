@@ -20,6 +20,7 @@ import (
 	"maeul/account"
 	"maeul/assembly"
 	"maeul/council"
+	"maeul/limit"
 	"maeul/live"
 	"maeul/rehearsal"
 	"maeul/result"
@@ -86,6 +87,7 @@ func New(cfg Config, pool *pgxpool.Pool) (*Server, error) {
 		return nil, err
 	}
 	env.TrustedProxies = cfg.TrustedProxies
+	env.Limits = limit.New(pool)
 	env.MetricsToken = cfg.MetricsToken
 	s := &Server{Env: env, hubDone: make(chan struct{}), mixDone: make(chan struct{})}
 	s.life, s.stopLife = context.WithCancel(context.Background())

@@ -76,3 +76,61 @@ func (l *Limiter) sweep(now time.Time) {
 // ClientKey identifies a client for rate limiting: its address, as seen
 // through a trusted proxy (ClientIP).
 func ClientKey(c *fiber.Ctx) string { return ClientIP(c) }
+
+// SharedLimit counts one request of scope from the client (its address as
+// seen through the trusted proxy) in PostgreSQL, so every instance shares
+// the count, and refuses it with ETOOMANY past perMinute. A database that
+// does not answer lets the request through (logged): a limiter must not
+// become the outage.
+func (env *Env) SharedLimit(c *fiber.Ctx, scope string, perMinute int) error {
+	if env.Limits == nil {
+		return nil
+	}
+	n, wait, err := env.Limits.Fail(c.UserContext(), scope, ClientKey(c))
+	if err != nil {
+		env.logLimit(c, scope, err)
+		return nil
+	}
+	if n > perMinute {
+		e := maeul.Errorf(maeul.ETOOMANY, "error.too_many")
+		e.RetryAfter = wait
+		return e
+	}
+	return nil
+}
+
+// SharedBlocked refuses a client that has failed scope more than max times
+// in the current window (shared by every instance); SharedFail counts one
+// failure. Only failures count: a client that succeeds is never refused.
+func (env *Env) SharedBlocked(c *fiber.Ctx, scope string, max int) error {
+	if env.Limits == nil {
+		return nil
+	}
+	n, wait, err := env.Limits.Count(c.UserContext(), scope, ClientKey(c))
+	if err != nil {
+		env.logLimit(c, scope, err)
+		return nil
+	}
+	if n >= max {
+		e := maeul.Errorf(maeul.ETOOMANY, "error.too_many")
+		e.RetryAfter = wait
+		return e
+	}
+	return nil
+}
+
+// SharedFail counts one failure of scope for the client.
+func (env *Env) SharedFail(c *fiber.Ctx, scope string) {
+	if env.Limits == nil {
+		return
+	}
+	if _, _, err := env.Limits.Fail(c.UserContext(), scope, ClientKey(c)); err != nil {
+		env.logLimit(c, scope, err)
+	}
+}
+
+func (env *Env) logLimit(c *fiber.Ctx, scope string, err error) {
+	if env.Log != nil {
+		env.Log.Warn("shared limit unavailable: request let through", "scope", scope, "rid", RequestID(c), "err", err)
+	}
+}

@@ -17,6 +17,8 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/compress"
+
+	"maeul/limit"
 )
 
 // Env is what handlers need from the service. It is built once in main and
@@ -39,6 +41,9 @@ type Env struct {
 	// NoCompression, when set, serves every response uncompressed: only
 	// for measuring what compression saves (the Fast 3G benchmark).
 	NoCompression atomic.Bool
+	// Limits counts requests and failures per client in PostgreSQL, shared
+	// by every instance (SharedLimit). Nil: nothing is limited.
+	Limits *limit.Counter
 }
 
 // Locals keys shared between packages.

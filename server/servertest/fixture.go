@@ -77,3 +77,25 @@ func (e *Env) Fixture(tb testing.TB, o FixtureOptions) (*assembly.Assembly, []as
 	}
 	return a, gs
 }
+
+// SetRunningCounts rebuilds an assembly's running counts (tally_channels,
+// tally_agendas) from the ballots stored straight into the database by a
+// test, as the mixer would have left them.
+func (e *Env) SetRunningCounts(tb testing.TB, assemblyID int64) {
+	tb.Helper()
+	for _, q := range []string{
+		`DELETE FROM tally_agendas WHERE assembly_id = $1`,
+		`DELETE FROM tally_channels WHERE assembly_id = $1`,
+		`INSERT INTO tally_channels (assembly_id, channel, ballots)
+			SELECT assembly_id, channel, count(*) FROM ballots WHERE assembly_id = $1 GROUP BY 1, 2`,
+		`INSERT INTO tally_agendas (assembly_id, agenda_id, channel, votes, points)
+			SELECT c.assembly_id, c.agenda_id, b.channel, count(*),
+				sum(CASE WHEN a.method = 'ranked' THEN greatest(a.max_choices - c.position + 1, 0) ELSE 1 END)
+			FROM ballot_choices c JOIN ballots b ON b.id = c.ballot_id JOIN assemblies a ON a.id = c.assembly_id
+			WHERE c.assembly_id = $1 GROUP BY 1, 2, 3`,
+	} {
+		if _, err := e.DB.Pool.Exec(context.Background(), q, assemblyID); err != nil {
+			tb.Fatal(err)
+		}
+	}
+}
