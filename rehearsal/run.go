@@ -202,6 +202,24 @@ func (s *Service) Start(ctx context.Context, u *account.User, assemblyID int64, 
 	if err != nil {
 		return nil, wrap("copy assembly", err)
 	}
+	// The same limits across every instance: the copies in the database are
+	// the rehearsals running anywhere (a copy left by a crash stops counting
+	// after two hours). Counted after copying, so two instances racing both
+	// see each other and refuse rather than both go over.
+	var ofThis, all int
+	if err := s.pool.QueryRow(ctx, `SELECT count(*) FILTER (WHERE rehearsal_of = $1), count(*) FROM assemblies
+		WHERE rehearsal_of IS NOT NULL AND created_at > now() - interval '2 hours'`, a.ID).Scan(&ofThis, &all); err != nil {
+		s.removeCopy(0, cp.ID)
+		return nil, wrap("count rehearsals", err)
+	}
+	if ofThis > 1 {
+		s.removeCopy(0, cp.ID)
+		return nil, maeul.Errorf(maeul.ECONFLICT, "rehearsal.already_running")
+	}
+	if all > MaxRunning {
+		s.removeCopy(0, cp.ID)
+		return nil, maeul.Errorf(maeul.ECONFLICT, "rehearsal.too_many", MaxRunning)
+	}
 	codes, err := s.Issue(ctx, u, cp.ID, phones)
 	if err != nil {
 		s.removeCopy(0, cp.ID)
