@@ -53,7 +53,28 @@ func CopyForRehearsal(ctx context.Context, pool *pgxpool.Pool, id int64, d time.
 
 // DeleteRehearsal removes a rehearsal copy with everything in it (codes,
 // ballots, opinions cascade). It refuses to delete a real assembly.
+//
+// It first takes the ballot mixer's lock on the copy (the advisory lock
+// voting's mixer holds while it moves the copy's ballots), so a delete and
+// a mix never wait on each other's rows in opposite order (a deadlock that
+// would leave the copy behind).
 func DeleteRehearsal(ctx context.Context, pool *pgxpool.Pool, copyID int64) error {
-	_, err := pool.Exec(ctx, `DELETE FROM assemblies WHERE id = $1 AND rehearsal_of IS NOT NULL`, copyID)
-	return wrap("delete rehearsal", err)
+	tx, err := pool.Begin(ctx)
+	if err != nil {
+		return wrap("delete rehearsal", err)
+	}
+	defer tx.Rollback(ctx)
+	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1, $2::int)`, MixLockClass, copyID); err != nil {
+		return wrap("delete rehearsal: lock", err)
+	}
+	if _, err := tx.Exec(ctx, `DELETE FROM assemblies WHERE id = $1 AND rehearsal_of IS NOT NULL`, copyID); err != nil {
+		return wrap("delete rehearsal", err)
+	}
+	return wrap("delete rehearsal", tx.Commit(ctx))
 }
+
+// MixLockClass is the first key of the advisory lock under which voting's
+// mixer moves an assembly's ballots (one mixer per assembly across every
+// instance); declared here, below voting, so that deleting a rehearsal copy
+// can take it too.
+const MixLockClass = 0x6d6978 // "mix"

@@ -71,10 +71,13 @@ func TestBallotByKeyboard(t *testing.T) {
 // kbDown is the arrow-down key, which moves a closed select to its next option.
 const kbDown = kb.ArrowDown
 
+// ballots counts the ballots received: stored, or sealed and waiting to be
+// mixed.
 func ballots(t *testing.T, s *site, id int64) int {
 	t.Helper()
 	var n int
-	if err := s.e.DB.Pool.QueryRow(context.Background(), `SELECT count(*) FROM ballots WHERE assembly_id = $1`, id).Scan(&n); err != nil {
+	if err := s.e.DB.Pool.QueryRow(context.Background(), `SELECT (SELECT count(*) FROM ballots WHERE assembly_id = $1)
+		+ (SELECT count(*) FROM pending_ballots WHERE assembly_id = $1)`, id).Scan(&n); err != nil {
 		t.Fatal(err)
 	}
 	return n

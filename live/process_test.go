@@ -300,7 +300,15 @@ func TestTwoInstances(t *testing.T) {
 		if want != 41 {
 			t.Fatalf("database has %d ballots, want 41", want)
 		}
-		m := waitFor(t, viewer, 15*time.Second, "every ballot", func(m message) bool { return m.Ballots == want })
+		// Turnout moves at once; the votes when the mixer has moved the
+		// last ballots (k = 1 here: right after).
+		sumOf := func(m message) (n int64) {
+			for _, g := range m.Agendas {
+				n += *g.Votes
+			}
+			return n
+		}
+		m := waitFor(t, viewer, 15*time.Second, "every ballot", func(m message) bool { return m.Ballots == want && sumOf(m) == want })
 		var sum int64
 		for _, g := range m.Agendas {
 			sum += *g.Votes

@@ -51,8 +51,9 @@ func (s *Service) thresholds() (wait, leave int64) {
 }
 
 // mixLockClass is the first key of the advisory lock that makes one mixer
-// per assembly across every instance on the database.
-const mixLockClass = 0x6d6978 // "mix"
+// per assembly across every instance on the database (assembly's
+// DeleteRehearsal takes it too).
+const mixLockClass = assembly.MixLockClass
 
 // ChannelMixed labels ballots of a final group that joined channels.
 const ChannelMixed = "mixed"
