@@ -15,6 +15,7 @@ import (
 
 	"maeul"
 	"maeul/assembly"
+	"maeul/format"
 )
 
 // AgendaRef is an agenda id as a client sends it: a string ("12") or, for
@@ -276,17 +277,4 @@ func (s *Service) explain(ctx context.Context, a *assembly.Assembly, k codeKey, 
 }
 
 // group writes n with thousands separators, as the messages show amounts.
-func group(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	if n < 0 {
-		return "-" + group(-n)
-	}
-	out := make([]byte, 0, len(s)+len(s)/3)
-	for i := 0; i < len(s); i++ {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			out = append(out, ',')
-		}
-		out = append(out, s[i])
-	}
-	return string(out)
-}
+var group = format.Group

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/jackc/pgx/v5"
+
 	"maeul/assembly"
 )
 
@@ -41,20 +43,7 @@ func CountBallots(ctx context.Context, q assembly.Querier, a *assembly.Assembly)
 	if err != nil {
 		return nil, fmt.Errorf("voting: count choices: %w", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var ch string
-		var id int64
-		var cc ChoiceCount
-		if err := rows.Scan(&ch, &id, &cc.Votes, &cc.Points); err != nil {
-			return nil, fmt.Errorf("voting: count choices: %w", err)
-		}
-		if c.Agendas[id] == nil {
-			c.Agendas[id] = map[string]ChoiceCount{}
-		}
-		c.Agendas[id][ch] = cc
-	}
-	if err := rows.Err(); err != nil {
+	if err := c.scanChoices(rows); err != nil {
 		return nil, fmt.Errorf("voting: count choices: %w", err)
 	}
 	return c, nil
@@ -85,23 +74,28 @@ func RunningCounts(ctx context.Context, q assembly.Querier, a *assembly.Assembly
 	if err != nil {
 		return nil, fmt.Errorf("voting: running counts: %w", err)
 	}
+	if err := c.scanChoices(rows); err != nil {
+		return nil, fmt.Errorf("voting: running counts: %w", err)
+	}
+	return c, nil
+}
+
+// scanChoices reads rows of (channel, agenda id, votes, points) into c.
+func (c *Counts) scanChoices(rows pgx.Rows) error {
 	defer rows.Close()
 	for rows.Next() {
 		var ch string
 		var id int64
 		var cc ChoiceCount
 		if err := rows.Scan(&ch, &id, &cc.Votes, &cc.Points); err != nil {
-			return nil, fmt.Errorf("voting: running counts: %w", err)
+			return err
 		}
 		if c.Agendas[id] == nil {
 			c.Agendas[id] = map[string]ChoiceCount{}
 		}
 		c.Agendas[id][ch] = cc
 	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("voting: running counts: %w", err)
-	}
-	return c, nil
+	return rows.Err()
 }
 
 // SameChoices reports whether two counts agree on every agenda's votes and
