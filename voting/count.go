@@ -162,18 +162,7 @@ func countChannels(ctx context.Context, q assembly.Querier, assemblyID int64, in
 	if err != nil {
 		return 0, err
 	}
-	defer rows.Close()
-	var total int64
-	for rows.Next() {
-		var ch string
-		var n int64
-		if err := rows.Scan(&ch, &n); err != nil {
-			return 0, err
-		}
-		into[ch] += n
-		total += n
-	}
-	return total, rows.Err()
+	return addByChannel(rows, into)
 }
 
 // storedByLabel counts the stored ballots by label, one by one.
@@ -182,6 +171,11 @@ func storedByLabel(ctx context.Context, q assembly.Querier, assemblyID int64, in
 	if err != nil {
 		return 0, err
 	}
+	return addByChannel(rows, into)
+}
+
+// addByChannel adds rows of (channel, count) to into and returns the sum.
+func addByChannel(rows pgx.Rows, into map[string]int64) (int64, error) {
 	defer rows.Close()
 	var total int64
 	for rows.Next() {

@@ -382,16 +382,8 @@ func pendingByChannel(ctx context.Context, q assembly.Querier, assemblyID int64)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var ch string
-		var n int64
-		if err := rows.Scan(&ch, &n); err != nil {
-			return nil, err
-		}
-		out[ch] = n
-	}
-	return out, rows.Err()
+	_, err = addByChannel(rows, out)
+	return out, err
 }
 
 // mixedByChannel adds the stored ballots per channel (paper included) from
@@ -401,16 +393,8 @@ func mixedByChannel(ctx context.Context, q assembly.Querier, assemblyID int64, i
 	if err != nil {
 		return err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var ch string
-		var n int64
-		if err := rows.Scan(&ch, &n); err != nil {
-			return err
-		}
-		into[ch] += n
-	}
-	return rows.Err()
+	_, err = addByChannel(rows, into)
+	return err
 }
 
 // refreshPaperTally recomputes the paper channel's running counts from its

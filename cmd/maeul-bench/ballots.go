@@ -8,11 +8,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
-	"net"
 	"net/http"
 	"os"
-	"path/filepath"
 	"runtime/pprof"
 	"sort"
 	"strconv"
@@ -21,13 +18,8 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"maeul/account"
-	"maeul/database"
-	"maeul/secret"
-	"maeul/server"
 	"maeul/voting"
 )
 
@@ -65,62 +57,18 @@ func benchBallots(args []string) error {
 	}
 	ctx := context.Background()
 
-	dir, err := os.MkdirTemp("", "mbench-")
+	db, err := startBenchDB(ctx, "mbench-", "bench")
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(dir)
-	os.Chmod(dir, 0o755)
-	fmt.Println("starting a private PostgreSQL cluster (fsync on) in", dir)
-	cl, err := database.StartCluster(ctx, database.ClusterOptions{Dir: filepath.Join(dir, "pg")})
+	defer db.Close()
+	pool, dsn, fsync, syncCommit := db.Pool, db.DSN, db.Fsync, db.SyncCommit
+	srv, base, tok, err := startBenchServer(ctx, pool)
 	if err != nil {
 		return err
 	}
-	defer cl.Stop()
-	admin, err := pgx.Connect(ctx, cl.DSN("postgres"))
-	if err != nil {
-		return err
-	}
-	var fsync, syncCommit string
-	admin.QueryRow(ctx, `SHOW fsync`).Scan(&fsync)
-	admin.QueryRow(ctx, `SHOW synchronous_commit`).Scan(&syncCommit)
-	if _, err := admin.Exec(ctx, `CREATE DATABASE bench`); err != nil {
-		return err
-	}
-	admin.Close(ctx)
-	dsn := cl.DSN("bench")
-	pool, err := database.Open(ctx, dsn)
-	if err != nil {
-		return err
-	}
-	defer pool.Close()
-	if err := database.Migrate(ctx, pool, nil); err != nil {
-		return err
-	}
-
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return err
-	}
-	base := "http://" + ln.Addr().String()
-	srv, err := server.New(server.Config{BaseURL: base, Log: slog.New(slog.DiscardHandler), Secret: secret.New()}, pool)
-	if err != nil {
-		return err
-	}
-	srv.Start(ctx)
-	go srv.Serve(ln)
 	defer srv.Close()
-
-	// One dong host, one assembly with six agendas, open.
-	st := account.NewService(pool)
-	if _, err := st.AddUser(ctx, account.NewUser{Email: "bench@maeul.local", Password: "bench-password-1",
-		Role: account.RoleDong, District: "마포구", Dong: "성산1동"}); err != nil {
-		return err
-	}
-	tok, err := st.CreateToken(ctx, "bench@maeul.local")
-	if err != nil {
-		return err
-	}
+	// One assembly with six agendas, open.
 	var aid int64
 	start := time.Date(2026, 7, 15, 14, 0, 0, 0, time.FixedZone("KST", 9*3600))
 	if err := pool.QueryRow(ctx, `INSERT INTO assemblies (slug, district, dong, title, starts_at, ends_at, budget_cap, method, max_choices, state)

@@ -31,10 +31,8 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
-	"github.com/jackc/pgx/v5"
 
 	"maeul/account"
-	"maeul/database"
 	"maeul/live"
 )
 
@@ -99,36 +97,12 @@ func runLive(o liveOpts) error {
 		return err
 	}
 	ctx := context.Background()
-	tmp, err := os.MkdirTemp("", "maeul-bench-live-")
+	db, err := startBenchDB(ctx, "maeul-bench-live-", "maeul_bench")
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(tmp)
-	os.Chmod(tmp, 0o755)
-	fmt.Fprintf(os.Stderr, "starting a private PostgreSQL cluster (fsync on) in %s …\n", tmp)
-	cluster, err := database.StartCluster(ctx, database.ClusterOptions{Dir: filepath.Join(tmp, "pg")})
-	if err != nil {
-		return err
-	}
-	defer cluster.Stop()
-	admin, err := pgx.Connect(ctx, cluster.DSN("postgres"))
-	if err != nil {
-		return err
-	}
-	_, err = admin.Exec(ctx, "CREATE DATABASE maeul_bench")
-	admin.Close(ctx)
-	if err != nil {
-		return err
-	}
-	dsn := cluster.DSN("maeul_bench")
-	pool, err := database.Open(ctx, dsn)
-	if err != nil {
-		return err
-	}
-	defer pool.Close()
-	if err := database.Migrate(ctx, pool, nil); err != nil {
-		return err
-	}
+	defer db.Close()
+	tmp, pool, dsn := db.Dir, db.Pool, db.DSN
 
 	fmt.Fprintln(os.Stderr, "building cmd/maeul …")
 	bin := filepath.Join(tmp, "maeul")

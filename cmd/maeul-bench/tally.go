@@ -13,10 +13,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"log/slog"
-	"net"
 	"os"
-	"path/filepath"
 	"runtime"
 	"sort"
 	"strconv"
@@ -28,11 +25,8 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"maeul/account"
 	"maeul/assembly"
-	"maeul/database"
 	"maeul/live"
-	"maeul/secret"
 	"maeul/server"
 	"maeul/voting"
 )
@@ -84,62 +78,18 @@ func runTally(o tallyOpts) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
 	defer cancel()
 	t0 := time.Now()
-	dir, err := os.MkdirTemp("", "mbench-tally-")
+	db, err := startBenchDB(ctx, "mbench-tally-", "bench")
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(dir)
-	os.Chmod(dir, 0o755)
-	fmt.Fprintln(os.Stderr, "starting a private PostgreSQL cluster (fsync on) in", dir)
-	cl, err := database.StartCluster(ctx, database.ClusterOptions{Dir: filepath.Join(dir, "pg")})
+	defer db.Close()
+	pool, dsn, fsync := db.Pool, db.DSN, db.Fsync
+	srv, base, token, err := startBenchServer(ctx, pool)
 	if err != nil {
 		return err
 	}
-	defer cl.Stop()
-	admin, err := pgx.Connect(ctx, cl.DSN("postgres"))
-	if err != nil {
-		return err
-	}
-	var fsync string
-	admin.QueryRow(ctx, `SHOW fsync`).Scan(&fsync)
-	_, err = admin.Exec(ctx, `CREATE DATABASE bench`)
-	admin.Close(ctx)
-	if err != nil {
-		return err
-	}
-	dsn := cl.DSN("bench")
-	pool, err := database.Open(ctx, dsn)
-	if err != nil {
-		return err
-	}
-	defer pool.Close()
-	if err := database.Migrate(ctx, pool, nil); err != nil {
-		return err
-	}
-
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return err
-	}
-	addr := ln.Addr().String()
-	base := "http://" + addr
-	srv, err := server.New(server.Config{BaseURL: base, Log: slog.New(slog.DiscardHandler), Secret: secret.New()}, pool)
-	if err != nil {
-		return err
-	}
-	srv.Start(ctx)
-	go srv.Serve(ln)
 	defer srv.Close()
-
-	st := account.NewService(pool)
-	if _, err := st.AddUser(ctx, account.NewUser{Email: "bench@maeul.local", Password: "bench-password-1",
-		Role: account.RoleDong, District: "마포구", Dong: "성산1동"}); err != nil {
-		return err
-	}
-	token, err := st.CreateToken(ctx, "bench@maeul.local")
-	if err != nil {
-		return err
-	}
+	addr := base[len("http://"):]
 
 	sides := []*tallySide{{name: "empty", slug: "tally-empty"}, {name: fmt.Sprintf("%d ballots", o.ballots), slug: "tally-big"}}
 	start := time.Now().Add(-time.Hour)
