@@ -3,6 +3,7 @@ package result_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -310,5 +311,28 @@ func TestServiceForwardAndCity(t *testing.T) {
 		if line.District == "마포구" && (!line.Forwarded || line.LastSHA256 != f.SHA256) {
 			t.Fatalf("마포구 on the city page: %+v", line)
 		}
+	}
+}
+
+// Running counts that disagree with the ballots (a bug, or someone editing
+// tally_agendas in the database) stop the announcement: nothing is frozen.
+func TestServiceAnnounceRefusesTamperedCounts(t *testing.T) {
+	d := newDomain(t)
+	ctx := context.Background()
+	a, gs, _ := closedVote(t, d.e, servertest.FixtureOptions{}, standardVotes())
+	if _, err := d.e.DB.Pool.Exec(ctx, `UPDATE tally_agendas SET votes = votes + 1 WHERE assembly_id = $1 AND agenda_id = $2`,
+		a.ID, gs[3].ID); err != nil {
+		t.Fatal(err)
+	}
+	_, err := d.svc.Announce(ctx, a.ID, d.dong)
+	var e *maeul.Error
+	if !errors.As(err, &e) || e.Key != "result.recount_mismatch" {
+		t.Fatalf("announce over tampered counts: %v", err)
+	}
+	var state string
+	var frozen int
+	d.e.DB.Pool.QueryRow(ctx, `SELECT state, (SELECT count(*) FROM results WHERE assembly_id = $1) FROM assemblies WHERE id = $1`, a.ID).Scan(&state, &frozen)
+	if state != "closed" || frozen != 0 {
+		t.Fatalf("after a refused announce: state %s, %d snapshots", state, frozen)
 	}
 }
