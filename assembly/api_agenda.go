@@ -86,9 +86,5 @@ func (h *Handlers) apiReorder(c *fiber.Ctx) error {
 	if err := h.svc.ReorderAgendas(c.UserContext(), a.ID, order); err != nil {
 		return err
 	}
-	gs, err := h.svc.FindAgendas(c.UserContext(), a.ID)
-	if err != nil {
-		return err
-	}
-	return c.JSON(JSON(a, gs))
+	return h.answerAssembly(c, a)
 }

@@ -54,11 +54,7 @@ func (h *Handlers) apiGet(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	gs, err := h.svc.FindAgendas(c.UserContext(), a.ID)
-	if err != nil {
-		return err
-	}
-	return c.JSON(JSON(a, gs))
+	return h.answerAssembly(c, a)
 }
 
 func (h *Handlers) apiUpdate(c *fiber.Ctx) error {
@@ -78,11 +74,7 @@ func (h *Handlers) apiUpdate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	gs, err := h.svc.FindAgendas(c.UserContext(), a.ID)
-	if err != nil {
-		return err
-	}
-	return c.JSON(JSON(a, gs))
+	return h.answerAssembly(c, a)
 }
 
 func (h *Handlers) apiPublish(c *fiber.Ctx) error {
@@ -105,4 +97,13 @@ func (h *Handlers) apiUnpublish(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(JSON(a, nil))
+}
+
+// answerAssembly answers an assembly with its agendas, as GET shows it.
+func (h *Handlers) answerAssembly(c *fiber.Ctx, a *Assembly) error {
+	gs, err := h.svc.FindAgendas(c.UserContext(), a.ID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(JSON(a, gs))
 }
