@@ -7,7 +7,17 @@ const (
 	RoleCity     = "city"
 	RoleDistrict = "district"
 	RoleDong     = "dong"
+	// RoleDepartment is a district's department (자치구 사업부서): it reviews
+	// and carries out the agendas that name it (District and Department set).
+	RoleDepartment = "department"
+	// RoleFinance is the city's 재정관리담당관, to whom approved lists go.
+	RoleFinance = "finance"
+	// RoleMonitor is a district's monitoring team (모니터링단).
+	RoleMonitor = "monitor"
 )
+
+// Roles are every role, in the order the CLI lists them.
+var Roles = []string{RoleCity, RoleDistrict, RoleDong, RoleDepartment, RoleFinance, RoleMonitor}
 
 // CanManage reports whether u may change an assembly of the given dong:
 // only that dong's hosts may.

@@ -37,10 +37,10 @@ func (s *Service) CreateSession(ctx context.Context, u *User) (string, *Session,
 func (s *Service) SessionByToken(ctx context.Context, tok string) (*Session, error) {
 	var u User
 	var csrf string
-	err := s.Pool.QueryRow(ctx, `SELECT u.id, u.email, u.role, u.district, u.dong, s.csrf
+	err := s.Pool.QueryRow(ctx, `SELECT u.id, u.email, u.role, u.district, u.dong, u.department, s.csrf
 		FROM sessions s JOIN users u ON u.id = s.user_id
 		WHERE s.token_hash = $1 AND s.expires_at > now()`, hashToken(tok)).
-		Scan(&u.ID, &u.Email, &u.Role, &u.District, &u.Dong, &csrf)
+		Scan(&u.ID, &u.Email, &u.Role, &u.District, &u.Dong, &u.Department, &csrf)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, maeul.Errorf(maeul.ENOTFOUND, "error.not_found")
 	}

@@ -120,3 +120,39 @@ func TestStore(t *testing.T) {
 		}
 	})
 }
+
+// The roles added for the year around the assembly: a department needs its
+// district and department, finance is the city's, a monitor is a district's.
+func TestNewRoles(t *testing.T) {
+	db := dbtest.MustOpenDB(t)
+	s := NewService(db.Pool)
+	ctx := t.Context()
+	const pw = "correct horse battery"
+	dep, err := s.AddUser(ctx, NewUser{Email: "park@mapo.go.kr", Password: pw, Role: RoleDepartment,
+		District: "마포구", Department: " 공원녹지과 ", Dong: "성산1동"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if dep.Department != "공원녹지과" || dep.Dong != "" || dep.District != "마포구" {
+		t.Errorf("department user %+v", dep)
+	}
+	if u, err := s.Authenticate(ctx, "park@mapo.go.kr", pw); err != nil || u.Department != "공원녹지과" {
+		t.Errorf("authenticate: %+v %v", u, err)
+	}
+	for _, bad := range []NewUser{
+		{Email: "a@x.kr", Password: pw, Role: RoleDepartment, District: "마포구"},
+		{Email: "b@x.kr", Password: pw, Role: RoleDepartment, Department: "공원녹지과"},
+		{Email: "c@x.kr", Password: pw, Role: RoleMonitor},
+	} {
+		if _, err := s.AddUser(ctx, bad); maeul.ErrorCode(err) != maeul.EINVALID {
+			t.Errorf("%+v: %v, want invalid", bad, err)
+		}
+	}
+	fin, err := s.AddUser(ctx, NewUser{Email: "fin@seoul.go.kr", Password: pw, Role: RoleFinance, District: "마포구"})
+	if err != nil || fin.District != "" {
+		t.Errorf("finance: %+v %v", fin, err)
+	}
+	if _, err := db.Pool.Exec(ctx, `INSERT INTO users (email, password_hash, role, district) VALUES ('d@x.kr', 'x', 'department', '마포구')`); err == nil {
+		t.Error("the database took a department user without a department")
+	}
+}

@@ -69,7 +69,7 @@ func (s *Service) UserByToken(ctx context.Context, tok string) (*User, error) {
 	rows, _ := s.Pool.Query(ctx, `UPDATE api_tokens t SET last_used_at = now() FROM users u
 		WHERE t.token_hash = $1 AND u.id = t.user_id
 		  AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > now())
-		RETURNING u.id, u.email, u.role, u.district, u.dong`, hashToken(tok))
+		RETURNING u.id, u.email, u.role, u.district, u.dong, u.department`, hashToken(tok))
 	u, err := pgx.CollectExactlyOneRow(rows, pgx.RowToAddrOfStructByName[User])
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, maeul.Errorf(maeul.EUNAUTHORIZED, "account.bad_token")

@@ -21,6 +21,8 @@ type User struct {
 	Role     string `db:"role"`
 	District string `db:"district"`
 	Dong     string `db:"dong"`
+	// Department is a department user's department (e.g. 공원녹지과).
+	Department string `db:"department"`
 }
 
 // Label is how the user appears in page headers.
@@ -30,13 +32,19 @@ func (u *User) Label() string {
 		return u.District + " " + u.Dong + " · " + u.Email
 	case RoleDistrict:
 		return u.District + " · " + u.Email
+	case RoleDepartment:
+		return u.District + " " + u.Department + " · " + u.Email
+	case RoleMonitor:
+		return u.District + " 모니터링단 · " + u.Email
+	case RoleFinance:
+		return "서울시 재정 · " + u.Email
 	}
 	return "서울시 · " + u.Email
 }
 
 // NewUser is what `maeul user add` takes.
 type NewUser struct {
-	Email, Password, Role, District, Dong string
+	Email, Password, Role, District, Dong, Department string
 }
 
 // MinPasswordLen is the shortest password accepted.
@@ -46,19 +54,31 @@ const MinPasswordLen = 10
 func (n *NewUser) Validate() error {
 	n.Email = strings.ToLower(strings.TrimSpace(n.Email))
 	n.District, n.Dong = strings.TrimSpace(n.District), strings.TrimSpace(n.Dong)
+	n.Department = strings.TrimSpace(n.Department)
 	if a, err := mail.ParseAddress(n.Email); err != nil || a.Address != n.Email {
 		return maeul.FieldErrorf(maeul.EINVALID, "email", "account.bad_email")
 	}
 	if len([]rune(n.Password)) < MinPasswordLen || len(n.Password) > 72 {
 		return maeul.FieldErrorf(maeul.EINVALID, "password", "account.bad_password", MinPasswordLen)
 	}
+	if n.Role != RoleDepartment {
+		n.Department = ""
+	}
 	switch n.Role {
-	case RoleCity:
+	case RoleCity, RoleFinance:
 		n.District, n.Dong = "", ""
-	case RoleDistrict:
+	case RoleDistrict, RoleMonitor:
 		n.Dong = ""
 		if n.District == "" {
 			return maeul.FieldErrorf(maeul.EINVALID, "district", "account.need_district")
+		}
+	case RoleDepartment:
+		n.Dong = ""
+		if n.District == "" {
+			return maeul.FieldErrorf(maeul.EINVALID, "district", "account.need_district")
+		}
+		if n.Department == "" || len([]rune(n.Department)) > 60 {
+			return maeul.FieldErrorf(maeul.EINVALID, "department", "account.need_department")
 		}
 	case RoleDong:
 		if n.District == "" {
@@ -83,9 +103,9 @@ func (s *Service) AddUser(ctx context.Context, n NewUser) (*User, error) {
 	if err != nil {
 		return nil, fmt.Errorf("account: add user: %w", err)
 	}
-	rows, _ := s.Pool.Query(ctx, `INSERT INTO users (email, password_hash, role, district, dong)
-		VALUES ($1, $2, $3, $4, $5) RETURNING id, email, role, district, dong`,
-		n.Email, string(hash), n.Role, n.District, n.Dong)
+	rows, _ := s.Pool.Query(ctx, `INSERT INTO users (email, password_hash, role, district, dong, department)
+		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id, email, role, district, dong, department`,
+		n.Email, string(hash), n.Role, n.District, n.Dong, n.Department)
 	u, err := pgx.CollectExactlyOneRow(rows, pgx.RowToAddrOfStructByName[User])
 	if database.IsUniqueViolation(err, "") {
 		return nil, maeul.FieldErrorf(maeul.ECONFLICT, "email", "account.email_taken")
@@ -110,7 +130,7 @@ func (s *Service) SetPassword(ctx context.Context, email, password string) error
 
 // UserByEmail returns ENOTFOUND if there is no such host.
 func (s *Service) UserByEmail(ctx context.Context, email string) (*User, error) {
-	rows, _ := s.Pool.Query(ctx, `SELECT id, email, role, district, dong FROM users WHERE email = $1`, strings.ToLower(strings.TrimSpace(email)))
+	rows, _ := s.Pool.Query(ctx, `SELECT id, email, role, district, dong, department FROM users WHERE email = $1`, strings.ToLower(strings.TrimSpace(email)))
 	u, err := pgx.CollectExactlyOneRow(rows, pgx.RowToAddrOfStructByName[User])
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, maeul.Errorf(maeul.ENOTFOUND, "error.not_found")
@@ -130,8 +150,8 @@ var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("not-a-real-password"), bc
 func (s *Service) Authenticate(ctx context.Context, email, password string) (*User, error) {
 	var u User
 	var hash string
-	err := s.Pool.QueryRow(ctx, `SELECT id, email, role, district, dong, password_hash FROM users WHERE email = $1`,
-		strings.ToLower(strings.TrimSpace(email))).Scan(&u.ID, &u.Email, &u.Role, &u.District, &u.Dong, &hash)
+	err := s.Pool.QueryRow(ctx, `SELECT id, email, role, district, dong, department, password_hash FROM users WHERE email = $1`,
+		strings.ToLower(strings.TrimSpace(email))).Scan(&u.ID, &u.Email, &u.Role, &u.District, &u.Dong, &u.Department, &hash)
 	if errors.Is(err, pgx.ErrNoRows) {
 		bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
 		return nil, maeul.Errorf(maeul.EUNAUTHORIZED, "account.bad_login")

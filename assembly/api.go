@@ -13,23 +13,29 @@ import (
 
 // AssemblyJSON is an assembly as the API shows it (../shared/API.md).
 type AssemblyJSON struct {
-	ID          string       `json:"id"`
-	Slug        string       `json:"slug"`
-	State       string       `json:"state"`
-	District    string       `json:"district"`
-	Dong        string       `json:"dong"`
-	Title       string       `json:"title"`
-	Place       string       `json:"place"`
-	StartsAt    string       `json:"starts_at"`
-	EndsAt      string       `json:"ends_at"`
-	BudgetCap   int64        `json:"budget_cap"`
-	Method      string       `json:"method"`
-	MaxChoices  int          `json:"max_choices"`
-	OnlineFrom  *string      `json:"online_from"`
-	OnlineUntil *string      `json:"online_until"`
-	Sealed      bool         `json:"sealed"`
-	TieBreak    string       `json:"tie_break"`
-	Agendas     []AgendaJSON `json:"agendas"`
+	ID         string   `json:"id"`
+	Slug       string   `json:"slug"`
+	State      string   `json:"state"`
+	District   string   `json:"district"`
+	Dong       string   `json:"dong"`
+	Title      string   `json:"title"`
+	Place      string   `json:"place"`
+	StartsAt   string   `json:"starts_at"`
+	EndsAt     string   `json:"ends_at"`
+	BudgetCap  int64    `json:"budget_cap"`
+	Method     string   `json:"method"`
+	MaxChoices int      `json:"max_choices"`
+	MinChoices int      `json:"min_choices"`
+	MinAge     int      `json:"min_age"`
+	Eligible   []string `json:"eligible"`
+	Residents  *int     `json:"residents"`
+	// MinTurnoutPercent is the share of Residents that must vote (null: none).
+	MinTurnoutPercent *float64     `json:"min_turnout_percent"`
+	OnlineFrom        *string      `json:"online_from"`
+	OnlineUntil       *string      `json:"online_until"`
+	Sealed            bool         `json:"sealed"`
+	TieBreak          string       `json:"tie_break"`
+	Agendas           []AgendaJSON `json:"agendas"`
 }
 
 // AgendaJSON is an agenda as the API shows it: its id and number, then
@@ -46,7 +52,12 @@ func JSON(a *Assembly, agendas []Agenda) AssemblyJSON {
 	j := AssemblyJSON{ID: a.IDString(), Slug: a.Slug, State: a.State, District: a.District, Dong: a.Dong,
 		Title: a.Title, Place: a.Place, StartsAt: rfc3339(a.StartsAt), EndsAt: rfc3339(a.EndsAt),
 		BudgetCap: a.BudgetCap, Method: a.Method, MaxChoices: a.MaxChoices, Sealed: a.Sealed,
-		TieBreak: a.TieBreak, Agendas: make([]AgendaJSON, 0, len(agendas))}
+		MinChoices: a.MinChoices, MinAge: a.MinAge, Eligible: a.Eligible, Residents: a.Residents,
+		MinTurnoutPercent: a.MinTurnoutPercent,
+		TieBreak:          a.TieBreak, Agendas: make([]AgendaJSON, 0, len(agendas))}
+	if j.Eligible == nil {
+		j.Eligible = []string{}
+	}
 	if a.OnlineFrom != nil {
 		s := rfc3339(*a.OnlineFrom)
 		j.OnlineFrom = &s
@@ -71,25 +82,32 @@ func rfc3339(t time.Time) string { return t.In(web.Seoul).Format(time.RFC3339) }
 // assemblyBody is the JSON a host sends to create or change an assembly.
 // Times are strings so that a bad one is reported with its field.
 type assemblyBody struct {
-	Slug        string  `json:"slug"`
-	District    string  `json:"district"`
-	Dong        string  `json:"dong"`
-	Title       string  `json:"title"`
-	Place       string  `json:"place"`
-	StartsAt    string  `json:"starts_at"`
-	EndsAt      string  `json:"ends_at"`
-	BudgetCap   int64   `json:"budget_cap"`
-	Method      string  `json:"method"`
-	MaxChoices  int     `json:"max_choices"`
-	OnlineFrom  *string `json:"online_from"`
-	OnlineUntil *string `json:"online_until"`
-	Sealed      bool    `json:"sealed"`
-	TieBreak    string  `json:"tie_break"`
+	Slug              string   `json:"slug"`
+	District          string   `json:"district"`
+	Dong              string   `json:"dong"`
+	Title             string   `json:"title"`
+	Place             string   `json:"place"`
+	StartsAt          string   `json:"starts_at"`
+	EndsAt            string   `json:"ends_at"`
+	BudgetCap         int64    `json:"budget_cap"`
+	Method            string   `json:"method"`
+	MaxChoices        int      `json:"max_choices"`
+	MinChoices        int      `json:"min_choices"`
+	MinAge            int      `json:"min_age"`
+	Eligible          []string `json:"eligible"`
+	Residents         *int     `json:"residents"`
+	MinTurnoutPercent *float64 `json:"min_turnout_percent"`
+	OnlineFrom        *string  `json:"online_from"`
+	OnlineUntil       *string  `json:"online_until"`
+	Sealed            bool     `json:"sealed"`
+	TieBreak          string   `json:"tie_break"`
 }
 
 func bodyOf(in AssemblyInput) assemblyBody {
 	b := assemblyBody{Slug: in.Slug, District: in.District, Dong: in.Dong, Title: in.Title, Place: in.Place,
-		BudgetCap: in.BudgetCap, Method: in.Method, MaxChoices: in.MaxChoices, Sealed: in.Sealed, TieBreak: in.TieBreak}
+		BudgetCap: in.BudgetCap, Method: in.Method, MaxChoices: in.MaxChoices, Sealed: in.Sealed, TieBreak: in.TieBreak,
+		MinChoices: in.MinChoices, MinAge: in.MinAge, Eligible: in.Eligible, Residents: in.Residents,
+		MinTurnoutPercent: in.MinTurnoutPercent}
 	if !in.StartsAt.IsZero() {
 		b.StartsAt = in.StartsAt.Format(time.RFC3339Nano)
 	}
@@ -109,7 +127,9 @@ func bodyOf(in AssemblyInput) assemblyBody {
 
 func (b *assemblyBody) input() (AssemblyInput, error) {
 	in := AssemblyInput{Slug: b.Slug, District: b.District, Dong: b.Dong, Title: b.Title, Place: b.Place,
-		BudgetCap: b.BudgetCap, Method: b.Method, MaxChoices: b.MaxChoices, Sealed: b.Sealed, TieBreak: b.TieBreak}
+		BudgetCap: b.BudgetCap, Method: b.Method, MaxChoices: b.MaxChoices, Sealed: b.Sealed, TieBreak: b.TieBreak,
+		MinChoices: b.MinChoices, MinAge: b.MinAge, Eligible: b.Eligible, Residents: b.Residents,
+		MinTurnoutPercent: b.MinTurnoutPercent}
 	var err error
 	if in.StartsAt, err = parseTime("starts_at", b.StartsAt); err != nil {
 		return in, err

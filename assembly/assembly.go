@@ -38,33 +38,73 @@ const (
 
 // Assembly is one village assembly of one dong.
 type Assembly struct {
-	ID          int64      `db:"id"`
-	Slug        string     `db:"slug"`
-	District    string     `db:"district"`
-	Dong        string     `db:"dong"`
-	Title       string     `db:"title"`
-	Place       string     `db:"place"`
-	StartsAt    time.Time  `db:"starts_at"`
-	EndsAt      time.Time  `db:"ends_at"`
-	BudgetCap   int64      `db:"budget_cap"`
-	Method      string     `db:"method"`
-	MaxChoices  int        `db:"max_choices"`
-	OnlineFrom  *time.Time `db:"online_from"`
-	OnlineUntil *time.Time `db:"online_until"`
-	Sealed      bool       `db:"sealed"`
-	TieBreak    string     `db:"tie_break"`
-	State       string     `db:"state"`
-	RehearsalOf *int64     `db:"rehearsal_of"`
-	CreatedBy   *int64     `db:"created_by"`
-	CreatedAt   time.Time  `db:"created_at"`
-	UpdatedAt   time.Time  `db:"updated_at"`
-	OpenedAt    *time.Time `db:"opened_at"`
-	ClosedAt    *time.Time `db:"closed_at"`
-	AnnouncedAt *time.Time `db:"announced_at"`
+	ID         int64     `db:"id"`
+	Slug       string    `db:"slug"`
+	District   string    `db:"district"`
+	Dong       string    `db:"dong"`
+	Title      string    `db:"title"`
+	Place      string    `db:"place"`
+	StartsAt   time.Time `db:"starts_at"`
+	EndsAt     time.Time `db:"ends_at"`
+	BudgetCap  int64     `db:"budget_cap"`
+	Method     string    `db:"method"`
+	MaxChoices int       `db:"max_choices"`
+	MinChoices int       `db:"min_choices"`
+	// MinAge is the least age in full years (만 나이) on the day voting
+	// opens; 0: none. Eligible lists who may register (EligibleCategories);
+	// empty: no registration, codes are issued in bulk.
+	MinAge   int      `db:"min_age"`
+	Eligible []string `db:"eligible"`
+	// Residents is the dong's resident count and MinTurnoutPercent the
+	// share of them that must vote for the vote to be valid (nil: none).
+	Residents         *int       `db:"residents"`
+	MinTurnoutPercent *float64   `db:"min_turnout_percent"`
+	OnlineFrom        *time.Time `db:"online_from"`
+	OnlineUntil       *time.Time `db:"online_until"`
+	Sealed            bool       `db:"sealed"`
+	TieBreak          string     `db:"tie_break"`
+	State             string     `db:"state"`
+	RehearsalOf       *int64     `db:"rehearsal_of"`
+	CreatedBy         *int64     `db:"created_by"`
+	CreatedAt         time.Time  `db:"created_at"`
+	UpdatedAt         time.Time  `db:"updated_at"`
+	OpenedAt          *time.Time `db:"opened_at"`
+	ClosedAt          *time.Time `db:"closed_at"`
+	AnnouncedAt       *time.Time `db:"announced_at"`
 }
 
 // IDString is the opaque id the API shows.
 func (a *Assembly) IDString() string { return strconv.FormatInt(a.ID, 10) }
+
+// Who may register to vote (Assembly.Eligible).
+const (
+	EligibleResident        = "resident"         // 주민
+	EligibleWorker          = "worker"           // 직장인
+	EligibleStudent         = "student"          // 학생
+	EligibleForeignResident = "foreign_resident" // 외국인 주민 (영주권자)
+)
+
+// EligibleCategories are the categories in the order forms list them.
+var EligibleCategories = []string{EligibleResident, EligibleWorker, EligibleStudent, EligibleForeignResident}
+
+// NeedsRegistration reports whether voters must be registered (eligibility
+// checked at a desk, a booth or online) before they get a code.
+func (a *Assembly) NeedsRegistration() bool { return len(a.Eligible) > 0 }
+
+// IsEligible reports whether category is one of the assembly's.
+func (a *Assembly) IsEligible(category string) bool {
+	for _, e := range a.Eligible {
+		if e == category {
+			return true
+		}
+	}
+	return false
+}
+
+// ExactChoices reports whether the ballot asks for exactly MaxChoices.
+func (a *Assembly) ExactChoices() bool {
+	return a.Method != MethodBudget && a.MinChoices == a.MaxChoices
+}
 
 // Public reports whether residents may read the booklet.
 func (a *Assembly) Public() bool { return a.State != StateDraft }
@@ -94,7 +134,7 @@ type Querier interface {
 }
 
 const assemblyColumns = `id, slug, district, dong, title, place, starts_at, ends_at, budget_cap, method,
-	max_choices, online_from, online_until, sealed, tie_break, state, rehearsal_of, created_by,
+	max_choices, min_choices, min_age, eligible, residents, min_turnout_percent, online_from, online_until, sealed, tie_break, state, rehearsal_of, created_by,
 	created_at, updated_at, opened_at, closed_at, announced_at`
 
 // FindAssembly returns the assembly with that id, or ENOTFOUND.

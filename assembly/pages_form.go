@@ -23,6 +23,7 @@ type formField struct {
 	Error    string
 	Required bool
 	Options  []formOption
+	Selected map[string]bool // checks: the checked options
 }
 
 type formOption struct {
@@ -75,6 +76,17 @@ func (f *formValues) fail(err error) error {
 func (f *formValues) field(name, kind string, required bool, opts ...formOption) formField {
 	return formField{Name: name, Label: i18n.T(f.lang, f.prefix+name), Kind: kind, Value: f.V[name],
 		Checked: f.V[name] == "on", Error: f.Errs[name], Required: required, Options: opts}
+}
+
+// checks is a group of checkboxes, one per option, posted as name_value;
+// f.V[name] holds the checked values joined by commas.
+func (f *formValues) checks(name string, opts ...formOption) formField {
+	ff := f.field(name, "checks", false, opts...)
+	ff.Selected = map[string]bool{}
+	for _, v := range strings.Split(f.V[name], ",") {
+		ff.Selected[v] = v != ""
+	}
+	return ff
 }
 
 func (f *formValues) hinted(ff formField) formField {

@@ -30,6 +30,19 @@ func assemblyValues(f *formValues, in AssemblyInput) {
 	if in.MaxChoices > 0 {
 		f.V["max_choices"] = strconv.Itoa(in.MaxChoices)
 	}
+	if in.MinChoices > 1 {
+		f.V["min_choices"] = strconv.Itoa(in.MinChoices)
+	}
+	if in.MinAge > 0 {
+		f.V["min_age"] = strconv.Itoa(in.MinAge)
+	}
+	f.V["eligible"] = strings.Join(in.Eligible, ",")
+	if in.Residents != nil {
+		f.V["residents"] = strconv.Itoa(*in.Residents)
+	}
+	if in.MinTurnoutPercent != nil {
+		f.V["min_turnout_percent"] = strconv.FormatFloat(*in.MinTurnoutPercent, 'f', -1, 64)
+	}
 	if in.OnlineFrom != nil {
 		f.V["online_from"] = localTime(*in.OnlineFrom)
 	}
@@ -45,9 +58,17 @@ func assemblyValues(f *formValues, in AssemblyInput) {
 // the title and place are read (voting has opened).
 func readAssemblyForm(c *fiber.Ctx, f *formValues, in *AssemblyInput, rulesToo bool) {
 	for _, k := range []string{"slug", "title", "place", "starts_at", "ends_at", "budget_cap", "method",
-		"max_choices", "online_from", "online_until", "sealed", "tie_break"} {
+		"max_choices", "min_choices", "min_age", "residents", "min_turnout_percent", "online_from",
+		"online_until", "sealed", "tie_break"} {
 		f.V[k] = c.FormValue(k)
 	}
+	var eligible []string
+	for _, e := range EligibleCategories {
+		if c.FormValue("eligible_"+e) != "" {
+			eligible = append(eligible, e)
+		}
+	}
+	f.V["eligible"] = strings.Join(eligible, ",")
 	in.Title, in.Place = f.V["title"], f.V["place"]
 	if !rulesToo {
 		return
@@ -101,6 +122,32 @@ func readAssemblyForm(c *fiber.Ctx, f *formValues, in *AssemblyInput, rulesToo b
 		}
 	}
 	in.Sealed = f.V["sealed"] != ""
+	in.Eligible = eligible
+	in.MinChoices, in.MinAge, in.Residents, in.MinTurnoutPercent = 0, 0, nil, nil
+	optInt := func(k string) (int, bool) {
+		v := strings.ReplaceAll(strings.TrimSpace(f.V[k]), ",", "")
+		if v == "" {
+			return 0, false
+		}
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			f.Errs[k] = i18n.T(f.lang, "host.bad_number")
+			return 0, false
+		}
+		return n, true
+	}
+	in.MinChoices, _ = optInt("min_choices")
+	in.MinAge, _ = optInt("min_age")
+	if n, ok := optInt("residents"); ok {
+		in.Residents = &n
+	}
+	if v := strings.TrimSuffix(strings.TrimSpace(f.V["min_turnout_percent"]), "%"); v != "" {
+		if p, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil {
+			in.MinTurnoutPercent = &p
+		} else {
+			f.Errs["min_turnout_percent"] = i18n.T(f.lang, "host.bad_number")
+		}
+	}
 }
 
 func (h *Handlers) assemblyFormPage(c *fiber.Ctx, a *Assembly, f *formValues) formPage {
@@ -126,6 +173,11 @@ func (h *Handlers) assemblyFormPage(c *fiber.Ctx, a *Assembly, f *formValues) fo
 		f.hinted(f.field("budget_cap", "number", true)),
 		f.hinted(f.field("method", "select", true, opt("host.method.", MethodApproval, MethodRanked, MethodBudget)...)),
 		f.hinted(f.field("max_choices", "number", false)),
+		f.hinted(f.field("min_choices", "number", false)),
+		f.hinted(f.checks("eligible", opt("host.eligible.", EligibleCategories...)...)),
+		f.hinted(f.field("min_age", "number", false)),
+		f.hinted(f.field("residents", "number", false)),
+		f.hinted(f.field("min_turnout_percent", "text", false)),
 		f.hinted(f.field("online_from", "datetime", false)),
 		f.field("online_until", "datetime", false),
 		f.hinted(f.field("sealed", "checkbox", false)),
@@ -169,6 +221,29 @@ func (h *Handlers) ruleText(lang string, a *Assembly, name string) string {
 		return i18n.T(lang, "host.method."+a.Method)
 	case "max_choices":
 		return strconv.Itoa(a.MaxChoices)
+	case "min_choices":
+		return strconv.Itoa(a.MinChoices)
+	case "min_age":
+		if a.MinAge > 0 {
+			return i18n.T(lang, "host.min_age_value", a.MinAge)
+		}
+	case "eligible":
+		if len(a.Eligible) == 0 {
+			return i18n.T(lang, "host.eligible.none")
+		}
+		var names []string
+		for _, e := range a.Eligible {
+			names = append(names, i18n.T(lang, "host.eligible."+e))
+		}
+		return strings.Join(names, ", ")
+	case "residents":
+		if a.Residents != nil {
+			return web.Group(int64(*a.Residents))
+		}
+	case "min_turnout_percent":
+		if a.MinTurnoutPercent != nil {
+			return strconv.FormatFloat(*a.MinTurnoutPercent, 'f', -1, 64) + "%"
+		}
 	case "online_from":
 		if a.OnlineFrom != nil {
 			return web.FormatDateTime(lang, *a.OnlineFrom)

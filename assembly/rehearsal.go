@@ -34,9 +34,10 @@ func CopyForRehearsal(ctx context.Context, pool *pgxpool.Pool, id int64, d time.
 			creator = &by
 		}
 		err = tx.QueryRow(ctx, `INSERT INTO assemblies (slug, district, dong, title, place, starts_at, ends_at,
-				budget_cap, method, max_choices, sealed, tie_break, state, rehearsal_of, created_by, opened_at)
+				budget_cap, method, max_choices, sealed, tie_break, state, rehearsal_of, created_by, opened_at,
+				min_choices, min_age, eligible, residents, min_turnout_percent)
 			SELECT $2, district, dong, title, place, $3, $4, budget_cap, method, max_choices, sealed, tie_break,
-				'open', id, $5, $3
+				'open', id, $5, $3, min_choices, min_age, eligible, residents, min_turnout_percent
 			FROM assemblies WHERE id = $1 RETURNING id`, a.ID, slug, now, now.Add(d+10*time.Minute), creator).Scan(&copyID)
 		if err != nil {
 			return err

@@ -27,27 +27,35 @@ const (
 
 // AssemblyInput is what a host sets on an assembly.
 type AssemblyInput struct {
-	Slug        string
-	District    string
-	Dong        string
-	Title       string
-	Place       string
-	StartsAt    time.Time
-	EndsAt      time.Time
-	BudgetCap   int64
-	Method      string
-	MaxChoices  int
-	OnlineFrom  *time.Time
-	OnlineUntil *time.Time
-	Sealed      bool
-	TieBreak    string
+	Slug       string
+	District   string
+	Dong       string
+	Title      string
+	Place      string
+	StartsAt   time.Time
+	EndsAt     time.Time
+	BudgetCap  int64
+	Method     string
+	MaxChoices int
+	MinChoices int // 0: 1
+	MinAge     int
+	Eligible   []string
+	Residents  *int
+	// MinTurnoutPercent needs Residents.
+	MinTurnoutPercent *float64
+	OnlineFrom        *time.Time
+	OnlineUntil       *time.Time
+	Sealed            bool
+	TieBreak          string
 }
 
 // InputOf returns the input that would recreate a, for edits.
 func InputOf(a *Assembly) AssemblyInput {
 	return AssemblyInput{Slug: a.Slug, District: a.District, Dong: a.Dong, Title: a.Title, Place: a.Place,
 		StartsAt: a.StartsAt, EndsAt: a.EndsAt, BudgetCap: a.BudgetCap, Method: a.Method, MaxChoices: a.MaxChoices,
-		OnlineFrom: a.OnlineFrom, OnlineUntil: a.OnlineUntil, Sealed: a.Sealed, TieBreak: a.TieBreak}
+		MinChoices: a.MinChoices, MinAge: a.MinAge, Eligible: a.Eligible, Residents: a.Residents,
+		MinTurnoutPercent: a.MinTurnoutPercent,
+		OnlineFrom:        a.OnlineFrom, OnlineUntil: a.OnlineUntil, Sealed: a.Sealed, TieBreak: a.TieBreak}
 }
 
 var slugRe = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{2,63}$`)
@@ -101,6 +109,30 @@ func (in *AssemblyInput) Check() []*maeul.Error {
 	if in.MaxChoices < 1 || in.MaxChoices > maxChoices {
 		bad("max_choices", "assembly.bad_max_choices", maxChoices)
 	}
+	if in.MinChoices == 0 || in.Method == MethodBudget {
+		in.MinChoices = 1
+	}
+	if in.MinChoices < 1 || in.MaxChoices >= 1 && in.MinChoices > in.MaxChoices {
+		bad("min_choices", "assembly.bad_min_choices")
+	}
+	if in.MinAge < 0 || in.MinAge > 120 {
+		bad("min_age", "assembly.bad_min_age")
+	}
+	in.Eligible = normalEligible(in.Eligible)
+	if in.Eligible == nil {
+		bad("eligible", "assembly.bad_eligible")
+	}
+	if in.Residents != nil && (*in.Residents < 1 || *in.Residents > 10_000_000) {
+		bad("residents", "assembly.bad_residents")
+	}
+	if p := in.MinTurnoutPercent; p != nil {
+		switch {
+		case !(*p > 0 && *p <= 100):
+			bad("min_turnout_percent", "assembly.bad_min_turnout")
+		case in.Residents == nil:
+			bad("residents", "assembly.need_residents")
+		}
+	}
 	switch {
 	case (in.OnlineFrom == nil) != (in.OnlineUntil == nil):
 		if in.OnlineFrom == nil {
@@ -120,6 +152,30 @@ func (in *AssemblyInput) Check() []*maeul.Error {
 		bad("tie_break", "assembly.bad_tie_break")
 	}
 	return errs
+}
+
+// normalEligible returns the categories in their usual order without
+// repeats ([] for none), or nil when one is unknown.
+func normalEligible(in []string) []string {
+	out := []string{}
+	for _, c := range EligibleCategories {
+		for _, v := range in {
+			if v == c {
+				out = append(out, c)
+				break
+			}
+		}
+	}
+	for _, v := range in {
+		known := false
+		for _, c := range EligibleCategories {
+			known = known || v == c
+		}
+		if !known {
+			return nil
+		}
+	}
+	return out
 }
 
 // Validate returns the first problem of Check, or nil.
@@ -163,11 +219,13 @@ func createAssembly(ctx context.Context, tx pgx.Tx, in AssemblyInput, createdBy 
 			return nil, err
 		}
 		rows, _ := sp.Query(ctx, `INSERT INTO assemblies (slug, district, dong, title, place, starts_at, ends_at,
-			budget_cap, method, max_choices, online_from, online_until, sealed, tie_break, created_by)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+			budget_cap, method, max_choices, online_from, online_until, sealed, tie_break, created_by,
+			min_choices, min_age, eligible, residents, min_turnout_percent)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
 			RETURNING `+assemblyColumns,
 			slug, in.District, in.Dong, in.Title, in.Place, in.StartsAt, in.EndsAt, in.BudgetCap, in.Method,
-			in.MaxChoices, in.OnlineFrom, in.OnlineUntil, in.Sealed, in.TieBreak, createdBy)
+			in.MaxChoices, in.OnlineFrom, in.OnlineUntil, in.Sealed, in.TieBreak, createdBy,
+			in.MinChoices, in.MinAge, in.Eligible, in.Residents, in.MinTurnoutPercent)
 		a, err := oneAssembly(rows)
 		if database.IsUniqueViolation(err, "assemblies_slug_key") {
 			sp.Rollback(ctx)
@@ -204,7 +262,8 @@ func newSlug(starts time.Time) string {
 
 // UpdateAssembly changes an assembly. District and dong never change
 // (EINVALID). Once voting has opened the voting rules (budget cap, method,
-// max choices, online window, sealed, tie-break, times) are frozen and a
+// min and max choices, eligibility, turnout minimum, online window, sealed,
+// tie-break, times) are frozen and a
 // change answers ECONFLICT; title and place may still be corrected until the
 // results are announced. The slug changes only while draft (ECONFLICT
 // afterwards). Returns ENOTFOUND for an unknown id.
@@ -229,15 +288,19 @@ func (s *Service) UpdateAssembly(ctx context.Context, id int64, in AssemblyInput
 	// the stored ones only in the states that allow it.
 	rows, _ := s.pool.Query(ctx, `UPDATE assemblies SET slug = $2, title = $3, place = $4, starts_at = $5,
 		ends_at = $6, budget_cap = $7, method = $8, max_choices = $9, online_from = $10, online_until = $11,
-		sealed = $12, tie_break = $13, updated_at = now()
+		sealed = $12, tie_break = $13, min_choices = $14, min_age = $15, eligible = $16, residents = $17,
+		min_turnout_percent = $18, updated_at = now()
 		WHERE id = $1 AND state <> 'announced'
 		  AND (slug = $2 OR state = 'draft')
 		  AND (state IN ('draft', 'published') OR (starts_at = $5 AND ends_at = $6 AND budget_cap = $7
 		       AND method = $8 AND max_choices = $9 AND online_from IS NOT DISTINCT FROM $10
-		       AND online_until IS NOT DISTINCT FROM $11 AND sealed = $12 AND tie_break = $13))
+		       AND online_until IS NOT DISTINCT FROM $11 AND sealed = $12 AND tie_break = $13
+		       AND min_choices = $14 AND min_age = $15 AND eligible = $16
+		       AND residents IS NOT DISTINCT FROM $17 AND min_turnout_percent IS NOT DISTINCT FROM $18))
 		RETURNING `+assemblyColumns,
 		id, in.Slug, in.Title, in.Place, in.StartsAt, in.EndsAt, in.BudgetCap, in.Method, in.MaxChoices,
-		in.OnlineFrom, in.OnlineUntil, in.Sealed, in.TieBreak)
+		in.OnlineFrom, in.OnlineUntil, in.Sealed, in.TieBreak, in.MinChoices, in.MinAge, in.Eligible,
+		in.Residents, in.MinTurnoutPercent)
 	a, err := oneAssembly(rows)
 	if database.IsUniqueViolation(err, "assemblies_slug_key") {
 		return nil, maeul.FieldErrorf(maeul.ECONFLICT, "slug", "assembly.slug_taken")

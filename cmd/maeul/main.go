@@ -28,7 +28,7 @@ const usage = `maeul — village assemblies for Seoul's citizen participatory bu
 
   maeul serve   [--addr 127.0.0.1:8080] [--demo]   start the service (the default)
   maeul migrate                                     apply pending migrations, then exit
-  maeul user add --email E --password P --role city|district|dong [--district 마포구] [--dong 성산1동]
+  maeul user add --email E --password P --role city|district|dong|department|finance|monitor [--district 마포구] [--dong 성산1동] [--department 공원녹지과]
   maeul token create --email E [--days 90]          print a new API token (shown once, alone on the first line);
                                                     it expires after --days days (0: never)
   maeul token list --email E                        list a host's tokens (id, created, last used, expires, state)
@@ -73,20 +73,21 @@ func run(args []string) error {
 		})
 	case "user":
 		if len(args) == 0 || args[0] != "add" {
-			return errors.New("usage: maeul user add --email E --password P --role city|district|dong [--district D] [--dong D]")
+			return errors.New("usage: maeul user add --email E --password P --role city|district|dong|department|finance|monitor [--district D] [--dong D] [--department D]")
 		}
 		fs := flag.NewFlagSet("user add", flag.ContinueOnError)
 		var n account.NewUser
 		fs.StringVar(&n.Email, "email", "", "email")
 		fs.StringVar(&n.Password, "password", "", "password")
-		fs.StringVar(&n.Role, "role", "", "city, district or dong")
+		fs.StringVar(&n.Role, "role", "", strings.Join(account.Roles, ", "))
 		fs.StringVar(&n.District, "district", "", "district (구)")
 		fs.StringVar(&n.Dong, "dong", "", "dong (동)")
+		fs.StringVar(&n.Department, "department", "", "department (부서), for --role department")
 		anyDistrict := fs.Bool("any-district", false, "accept a district outside Seoul's 25 자치구 (for tests and other cities)")
 		if err := fs.Parse(args[1:]); err != nil {
 			return err
 		}
-		if n.Role != account.RoleCity && !*anyDistrict && !account.IsSeoulDistrict(strings.TrimSpace(n.District)) {
+		if n.Role != account.RoleCity && n.Role != account.RoleFinance && !*anyDistrict && !account.IsSeoulDistrict(strings.TrimSpace(n.District)) {
 			return fmt.Errorf("--district %q is not one of Seoul's 25 districts (e.g. 마포구; --any-district to accept it anyway)", n.District)
 		}
 		return withDB(ctx, nil, func(pool *pgxpool.Pool, log *slog.Logger) error {
@@ -97,7 +98,7 @@ func run(args []string) error {
 			if err != nil {
 				return err
 			}
-			fmt.Printf("added %s (%s %s %s)\n", u.Email, u.Role, u.District, u.Dong)
+			fmt.Printf("added %s (%s %s %s%s)\n", u.Email, u.Role, u.District, u.Dong, u.Department)
 			return nil
 		})
 	case "token":
