@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net/mail"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/jackc/pgx/v5"
 	"golang.org/x/crypto/bcrypt"
@@ -99,7 +101,7 @@ func (s *Service) AddUser(ctx context.Context, n NewUser) (*User, error) {
 	if err := n.Validate(); err != nil {
 		return nil, err
 	}
-	hash, err := bcrypt.GenerateFromPassword([]byte(n.Password), bcrypt.DefaultCost)
+	hash, err := bcrypt.GenerateFromPassword([]byte(n.Password), passwordCost.Load().(int))
 	if err != nil {
 		return nil, fmt.Errorf("account: add user: %w", err)
 	}
@@ -118,7 +120,7 @@ func (s *Service) AddUser(ctx context.Context, n NewUser) (*User, error) {
 
 // SetPassword replaces a host's password (used by the demo to stay idempotent).
 func (s *Service) SetPassword(ctx context.Context, email, password string) error {
-	hash, err := bcrypt.GenerateFromPassword([]byte(password), bcrypt.DefaultCost)
+	hash, err := bcrypt.GenerateFromPassword([]byte(password), passwordCost.Load().(int))
 	if err != nil {
 		return fmt.Errorf("account: set password: %w", err)
 	}
@@ -141,9 +143,28 @@ func (s *Service) UserByEmail(ctx context.Context, email string) (*User, error) 
 	return u, nil
 }
 
+// passwordCost is bcrypt's cost for new password hashes: bcrypt.DefaultCost
+// (10) in the service. Tests that only need hosts lower it (servertest):
+// under the race detector one hash at cost 10 takes over a second.
+var passwordCost atomic.Value
+
+func init() { passwordCost.Store(bcrypt.DefaultCost) }
+
+// SetPasswordCostForTest sets the bcrypt cost of new hashes (tests only).
+func SetPasswordCostForTest(cost int) {
+	passwordCost.Store(cost)
+	dummyHash = sync.OnceValue(newDummyHash)
+}
+
 // dummyHash keeps a failed login on an unknown email as slow as a wrong
-// password, so timing does not tell which emails exist.
-var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("not-a-real-password"), bcrypt.DefaultCost)
+// password, so timing does not tell which emails exist. Made on first use,
+// at the cost of new hashes.
+var dummyHash = sync.OnceValue(newDummyHash)
+
+func newDummyHash() []byte {
+	h, _ := bcrypt.GenerateFromPassword([]byte("not-a-real-password"), passwordCost.Load().(int))
+	return h
+}
 
 // Authenticate checks an email and password. Returns EUNAUTHORIZED on any
 // mismatch, without saying which part was wrong.
@@ -153,7 +174,7 @@ func (s *Service) Authenticate(ctx context.Context, email, password string) (*Us
 	err := s.Pool.QueryRow(ctx, `SELECT id, email, role, district, dong, department, password_hash FROM users WHERE email = $1`,
 		strings.ToLower(strings.TrimSpace(email))).Scan(&u.ID, &u.Email, &u.Role, &u.District, &u.Dong, &u.Department, &hash)
 	if errors.Is(err, pgx.ErrNoRows) {
-		bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
+		bcrypt.CompareHashAndPassword(dummyHash(), []byte(password))
 		return nil, maeul.Errorf(maeul.EUNAUTHORIZED, "account.bad_login")
 	}
 	if err != nil {

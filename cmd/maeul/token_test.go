@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"golang.org/x/crypto/bcrypt"
+
 	"maeul/database/dbtest"
 	"maeul/server/servertest"
 )
@@ -33,6 +35,15 @@ func TestTokenLifecycle(t *testing.T) {
 	}
 	const email = "tokens@example.kr"
 	run("user", "add", "--email", email, "--password", "correct horse battery", "--role", "city")
+	// The service hashes passwords at bcrypt's default cost (tests' hosts
+	// use a cheaper one; the binary never does).
+	var hash string
+	if err := e.DB.Pool.QueryRow(t.Context(), `SELECT password_hash FROM users WHERE email = $1`, email).Scan(&hash); err != nil {
+		t.Fatal(err)
+	}
+	if cost, err := bcrypt.Cost([]byte(hash)); err != nil || cost < bcrypt.DefaultCost {
+		t.Errorf("maeul user add hashed at cost %d (%v), want ≥ %d", cost, err, bcrypt.DefaultCost)
+	}
 	out := run("token", "create", "--email", email, "--days", "30")
 	tok := strings.TrimSpace(out)
 	if !regexp.MustCompile(`^mt_[A-Za-z0-9_-]{43}$`).MatchString(tok) {

@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"golang.org/x/crypto/bcrypt"
 
 	"maeul/account"
 	"maeul/database/dbtest"
@@ -58,6 +59,11 @@ func (l *LogBuffer) String() string {
 	defer l.mu.Unlock()
 	return l.buf.String()
 }
+
+// Test servers' hosts get cheap password hashes (bcrypt's least cost):
+// at the service's cost 10 every host of every test costs seconds under the
+// race detector. account's own tests keep the real cost.
+func init() { account.SetPasswordCostForTest(bcrypt.MinCost) }
 
 // TestSecret is the service secret of every test server of this binary
 // (two instances on one database must share it, as in production).
