@@ -1,6 +1,7 @@
 package assembly_test
 
 import (
+	"strings"
 	"testing"
 
 	"maeul/account"
@@ -75,4 +76,22 @@ func TestAPIVotingRules(t *testing.T) {
 			wantError(t, h.API(t, "PATCH", path, change), 409, "conflict", "")
 		}
 	})
+}
+
+// The year's other roles list no assemblies (drafts included): a
+// department, a monitor and finance reach agendas through their own pages.
+func TestOtherRolesListNoAssemblies(t *testing.T) {
+	e := servertest.Start(t)
+	h := e.NewHost(t, account.RoleDong, "마포구", "성산1동")
+	createAssembly(t, h, assemblyBody())
+	dep := e.NewDepartmentHost(t, "마포구", "공원녹지과")
+	for _, other := range []*servertest.Host{dep, e.NewHost(t, account.RoleMonitor, "마포구", ""), e.NewHost(t, account.RoleFinance, "", "")} {
+		res := other.API(t, "GET", "/api/v1/assemblies", nil)
+		if res.Status != 200 || strings.Contains(string(res.Body), "성산1동") {
+			t.Errorf("%s lists: %d %s", other.User.Role, res.Status, res.Body)
+		}
+		if res := other.Get(t, "/host"); res.Status != 200 || strings.Contains(string(res.Body), "2027 성산1동 마을총회") {
+			t.Errorf("%s home: %d", other.User.Role, res.Status)
+		}
+	}
 }

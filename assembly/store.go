@@ -320,7 +320,10 @@ func (s *Service) UpdateAssembly(ctx context.Context, id int64, in AssemblyInput
 
 // Scope says which assemblies a list covers: a district ("" = every
 // district) and a dong ("" = every dong of it).
-type Scope struct{ District, Dong string }
+type Scope struct {
+	District, Dong string
+	None           bool // nothing: a role that lists no assemblies
+}
 
 // ScopeOf is what a host may read: the city everything, a district its
 // dongs, a dong host its own dong.
@@ -330,13 +333,20 @@ func ScopeOf(u *account.User) Scope {
 		return Scope{}
 	case account.RoleDistrict:
 		return Scope{District: u.District}
+	case account.RoleDong:
+		return Scope{District: u.District, Dong: u.Dong}
 	}
-	return Scope{District: u.District, Dong: u.Dong}
+	// Departments, finance and monitors see agendas through their own
+	// pages, never the host list of assemblies (drafts included).
+	return Scope{None: true}
 }
 
 // ListAssemblies returns the assemblies in scope, the latest first (at most 500).
 // Rehearsal copies are left out: they are reached from the real assembly.
 func (s *Service) ListAssemblies(ctx context.Context, sc Scope) ([]*Assembly, error) {
+	if sc.None {
+		return nil, nil
+	}
 	rows, _ := s.pool.Query(ctx, `SELECT `+assemblyColumns+` FROM assemblies
 		WHERE rehearsal_of IS NULL AND ($1 = '' OR district = $1) AND ($2 = '' OR dong = $2)
 		ORDER BY starts_at DESC, id DESC LIMIT 500`, sc.District, sc.Dong)

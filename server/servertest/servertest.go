@@ -112,11 +112,24 @@ type Host struct {
 // NewHost creates a host with the given role and logs it in.
 func (e *Env) NewHost(tb testing.TB, role, district, dong string) *Host {
 	tb.Helper()
+	return e.newHost(tb, account.NewUser{Role: role, District: district, Dong: dong})
+}
+
+// NewDepartmentHost creates a district department's user (자치구 사업부서)
+// and logs it in.
+func (e *Env) NewDepartmentHost(tb testing.TB, district, department string) *Host {
+	tb.Helper()
+	return e.newHost(tb, account.NewUser{Role: account.RoleDepartment, District: district, Department: department})
+}
+
+func (e *Env) newHost(tb testing.TB, n account.NewUser) *Host {
+	tb.Helper()
 	ctx := context.Background()
 	st := account.NewService(e.DB.Pool)
 	email := fmt.Sprintf("host%d@example.kr", hostSeq.Add(1))
 	const pw = "correct horse battery"
-	u, err := st.AddUser(ctx, account.NewUser{Email: email, Password: pw, Role: role, District: district, Dong: dong})
+	n.Email, n.Password = email, pw
+	u, err := st.AddUser(ctx, n)
 	if err != nil {
 		tb.Fatal(err)
 	}
