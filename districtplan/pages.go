@@ -45,6 +45,8 @@ type DistrictPage struct {
 	RecordKinds []string  // record kinds this host may add
 	ProjectRows []Project // the version form's rows: the latest version's, then blanks
 	AgreementOn string
+	Surveys     []*Survey
+	BaseURL     string
 	Done        string
 	Error       string
 	Schedule    Schedule
@@ -132,6 +134,10 @@ func (h *Handlers) renderDistrict(c *fiber.Ctx, y int, district, errMsg string) 
 	}
 	p.ProjectRows = append(p.ProjectRows, make([]Project, 3)...)
 	p.AgreementOn = str(d.Application.AgreementOn)
+	if p.Surveys, err = h.svc.Surveys(c.UserContext(), u, y, district); err != nil {
+		return err
+	}
+	p.BaseURL = h.env.BaseURL
 	return h.env.Views.Render(c, "districtplan/district", p)
 }
 

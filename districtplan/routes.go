@@ -26,6 +26,11 @@ func NewHandlers(env *web.Env, svc *Service, auth *account.Handlers) *Handlers {
 func (h *Handlers) Routes(app fiber.Router) {
 	req := h.auth.Require
 
+	// Participants: the anonymous survey of a public link.
+	app.Get("/s/:token", h.surveyPage)
+	app.Post("/s/:token", h.surveyPost)
+	app.Post("/api/v1/surveys/:token/answers", h.apiSurveyAnswer)
+
 	// Hosts' pages.
 	app.Get("/host/district-plans", req, h.overviewPage)
 	app.Get("/host/district-plans/:district", req, h.districtPage)
@@ -43,6 +48,9 @@ func (h *Handlers) Routes(app fiber.Router) {
 	app.Post("/host/district-plans/:district/approve", req, h.approvePost)
 	app.Post("/host/district-plans/:district/agreement", req, h.agreementPost)
 	app.Post("/host/district-plans/:district/records", req, h.recordPost)
+	app.Get("/host/district-plans/:district/surveys/:id", req, h.surveyResultsPage)
+	app.Post("/host/district-plans/:district/surveys", req, h.surveyCreatePost)
+	app.Post("/host/district-plans/:district/surveys/:id/close", req, h.surveyClosePost)
 	app.Post("/host/district-plans-committee", req, h.memberPost)
 	app.Post("/host/district-plans-share", req, h.sharePost)
 
@@ -62,4 +70,6 @@ func (h *Handlers) Routes(app fiber.Router) {
 	app.Post("/api/v1/district-plans/:district/approve", req, h.apiApprove)
 	app.Post("/api/v1/district-plans/:district/agreement", req, h.apiAgreement)
 	app.Post("/api/v1/district-plans/:district/records", req, h.apiRecord)
+	app.Post("/api/v1/district-plans/:district/surveys", req, h.apiCreateSurvey)
+	app.Get("/api/v1/district-plans/:district/surveys/:id", req, h.apiSurveyResults)
 }
