@@ -13,17 +13,22 @@ import (
 
 	"maeul"
 	"maeul/account"
+	"maeul/assembly"
 )
 
 // Service is the domain half: the district plan type's rules and SQL.
 type Service struct {
-	pool *pgxpool.Pool
+	pool       *pgxpool.Pool
+	assemblies *assembly.Service
 	// Now is the clock (tests move it to a deadline's edge).
 	Now func() time.Time
 }
 
-// NewService returns the service over pool.
-func NewService(pool *pgxpool.Pool) *Service { return &Service{pool: pool, Now: time.Now} }
+// NewService returns the service over pool; a district's residents' vote
+// is an assembly of assemblies.
+func NewService(pool *pgxpool.Pool, assemblies *assembly.Service) *Service {
+	return &Service{pool: pool, assemblies: assemblies, Now: time.Now}
+}
 
 func wrap(op string, err error) error {
 	if err == nil {

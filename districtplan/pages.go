@@ -47,6 +47,10 @@ type DistrictPage struct {
 	AgreementOn string
 	Surveys     []*Survey
 	BaseURL     string
+	Vote        *Vote
+	ScoreRows   []ScoreRow
+	Weighted    *WeightedResult
+	Formula     string
 	Done        string
 	Error       string
 	Schedule    Schedule
@@ -138,6 +142,20 @@ func (h *Handlers) renderDistrict(c *fiber.Ctx, y int, district, errMsg string) 
 		return err
 	}
 	p.BaseURL = h.env.BaseURL
+	if p.Vote, err = h.svc.FindVote(c.UserContext(), u, y, district); err != nil {
+		return err
+	}
+	if p.Vote != nil {
+		if p.ScoreRows, err = h.svc.Scores(c.UserContext(), p.Vote); err != nil {
+			return err
+		}
+		p.Formula = formula(p.Lang, p.Vote)
+		if p.Vote.State == "closed" || p.Vote.State == "announced" {
+			if p.Weighted, err = h.svc.Weighted(c.UserContext(), u, y, district); err != nil {
+				return err
+			}
+		}
+	}
 	return h.env.Views.Render(c, "districtplan/district", p)
 }
 

@@ -51,6 +51,8 @@ func (h *Handlers) Routes(app fiber.Router) {
 	app.Get("/host/district-plans/:district/surveys/:id", req, h.surveyResultsPage)
 	app.Post("/host/district-plans/:district/surveys", req, h.surveyCreatePost)
 	app.Post("/host/district-plans/:district/surveys/:id/close", req, h.surveyClosePost)
+	app.Post("/host/district-plans/:district/vote", req, h.votePost)
+	app.Post("/host/district-plans/:district/vote/scores", req, h.scoresPost)
 	app.Post("/host/district-plans-committee", req, h.memberPost)
 	app.Post("/host/district-plans-share", req, h.sharePost)
 
@@ -71,5 +73,8 @@ func (h *Handlers) Routes(app fiber.Router) {
 	app.Post("/api/v1/district-plans/:district/agreement", req, h.apiAgreement)
 	app.Post("/api/v1/district-plans/:district/records", req, h.apiRecord)
 	app.Post("/api/v1/district-plans/:district/surveys", req, h.apiCreateSurvey)
+	app.Post("/api/v1/district-plans/:district/vote", req, h.apiCreateVote)
+	app.Put("/api/v1/district-plans/:district/vote/scores", req, h.apiScores)
+	app.Get("/api/v1/district-plans/:district/vote/result", req, h.apiWeighted)
 	app.Get("/api/v1/district-plans/:district/surveys/:id", req, h.apiSurveyResults)
 }
