@@ -20,10 +20,17 @@ const (
 var Roles = []string{RoleCity, RoleDistrict, RoleDong, RoleDepartment, RoleFinance, RoleMonitor}
 
 // CanManage reports whether u may change an assembly of the given dong:
-// only that dong's hosts may.
+// only that dong's hosts may (a district-wide vote: that district's).
 func (u *User) CanManage(district, dong string) bool {
+	if u != nil && u.Role == RoleDistrict && dong == DistrictWide {
+		return u.District == district // a district-wide vote is its district's
+	}
 	return u != nil && u.Role == RoleDong && u.District == district && u.Dong == dong
 }
+
+// DistrictWide is the dong of a district-wide vote (the district plan type's
+// residents' vote on its projects), which that district's hosts run.
+const DistrictWide = "구 전체"
 
 // CanRead reports whether u may read (host views of) an assembly of the
 // given dong: its dong hosts, its district's hosts, and the city.

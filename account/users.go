@@ -89,6 +89,9 @@ func (n *NewUser) Validate() error {
 		if n.Dong == "" {
 			return maeul.FieldErrorf(maeul.EINVALID, "dong", "account.need_dong")
 		}
+		if n.Dong == DistrictWide {
+			return maeul.FieldErrorf(maeul.EINVALID, "dong", "account.need_dong") // the district's own, not a dong
+		}
 	default:
 		return maeul.FieldErrorf(maeul.EINVALID, "role", "account.bad_role")
 	}

@@ -20,6 +20,7 @@ import (
 	"maeul/account"
 	"maeul/assembly"
 	"maeul/council"
+	"maeul/districtplan"
 	"maeul/limit"
 	"maeul/live"
 	"maeul/rehearsal"
@@ -135,6 +136,7 @@ func New(cfg Config, pool *pgxpool.Pool) (*Server, error) {
 	result.NewHandlers(env, s.Results, s.Auth).Routes(app)
 	council.NewHandlers(env, s.Council, s.Auth).Routes(app)
 	rehearsal.NewHandlers(env, s.Rehearsals, s.Auth).Routes(app)
+	districtplan.NewHandlers(env, districtplan.NewService(pool, s.Assemblies), s.Auth).Routes(app)
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 	return s, nil
 }
