@@ -71,7 +71,7 @@ func (h *Handlers) surveyPost(c *fiber.Ctx) error {
 		}
 		return err
 	}
-	return c.Redirect("/s/"+sv.Token+"?thanks=1", fiber.StatusSeeOther)
+	return c.Redirect("/survey/"+sv.Token+"?thanks=1", fiber.StatusSeeOther)
 }
 
 func (h *Handlers) apiSurveyAnswer(c *fiber.Ctx) error {
@@ -106,7 +106,7 @@ func (h *Handlers) surveyResultsPage(c *fiber.Ctx) error {
 		return err
 	}
 	p := SurveyResultsPage{Page: web.NewPage(c, i18n.T(web.Lang(c), "dp.survey.results_title", res.Survey.Title)),
-		SurveyResults: res, Esc: escape(res.Survey.District), Link: h.env.BaseURL + "/s/" + res.Survey.Token,
+		SurveyResults: res, Esc: escape(res.Survey.District), Link: h.env.BaseURL + "/survey/" + res.Survey.Token,
 		Scale: []int{1, 2, 3, 4, 5}}
 	p.NoIndex = true
 	return h.env.Views.Render(c, "districtplan/survey_results", p)
@@ -148,7 +148,7 @@ func (h *Handlers) apiCreateSurvey(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"id": strconv.FormatInt(sv.ID, 10), "url": h.env.BaseURL + "/s/" + sv.Token})
+	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"id": strconv.FormatInt(sv.ID, 10), "url": h.env.BaseURL + "/survey/" + sv.Token})
 }
 
 func (h *Handlers) apiSurveyResults(c *fiber.Ctx) error {

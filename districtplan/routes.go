@@ -27,8 +27,8 @@ func (h *Handlers) Routes(app fiber.Router) {
 	req := h.auth.Require
 
 	// Participants: the anonymous survey of a public link.
-	app.Get("/s/:token", h.surveyPage)
-	app.Post("/s/:token", h.surveyPost)
+	app.Get("/survey/:token", h.surveyPage)
+	app.Post("/survey/:token", h.surveyPost)
 	app.Post("/api/v1/surveys/:token/answers", h.apiSurveyAnswer)
 
 	// Hosts' pages.

@@ -39,11 +39,11 @@ func TestSurveys(t *testing.T) {
 	want(t, answer([]int{3, 4}, ""), 201, "")
 	// The public form, without JavaScript.
 	c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	r, err := c.PostForm(e.URL+"/s/"+token, url.Values{"q0": {"1"}, "q1": {"2"}, "comment": {""}})
+	r, err := c.PostForm(e.URL+"/survey/"+token, url.Values{"q0": {"1"}, "q1": {"2"}, "comment": {""}})
 	if err != nil || r.StatusCode != 303 || !strings.HasSuffix(r.Header.Get("Location"), "?thanks=1") {
 		t.Fatalf("form answer: %v %v", r, err)
 	}
-	r, err = c.PostForm(e.URL+"/s/"+token, url.Values{"q0": {"1"}})
+	r, err = c.PostForm(e.URL+"/survey/"+token, url.Values{"q0": {"1"}})
 	if err != nil {
 		t.Fatal(err)
 	}
