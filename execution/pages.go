@@ -39,6 +39,22 @@ func (p page) Day(t any) string {
 	return ""
 }
 
+// Detail writes an event's detail in the page's language.
+func (p page) Detail(kind, detail string) string {
+	switch kind {
+	case "decision":
+		return p.T("execution.decision." + detail)
+	case "report":
+		return p.T("execution.report." + detail)
+	case "status":
+		return p.T("execution.status." + detail)
+	}
+	return detail
+}
+
+// ISO writes a date as YYYY-MM-DD for a date input (nil: empty).
+func (p page) ISO(t *timeT) string { return dayString(t) }
+
 func hostPage(c *fiber.Ctx, key string, args ...any) page {
 	p := page{web.NewPage(c, i18n.T(web.Lang(c), key, args...))}
 	p.NoIndex, p.Wide = true, true

@@ -64,20 +64,12 @@ func (h *Handlers) openFile(c *fiber.Ctx) error {
 
 // SharingPage is the data of a 성과공유 page.
 type SharingPage struct {
-	web.Page
+	page
 	S       *Sharing
 	Heading string
 	Link    string // the share link, for hosts
 	Public  bool
 	Bodies  []string
-}
-
-// Money writes an amount in the page's language.
-func (p SharingPage) Money(n int64) string {
-	if p.Lang == "en" {
-		return web.Group(n) + " won"
-	}
-	return web.Won(n)
 }
 
 func (h *Handlers) sharingData(c *fiber.Ctx, sh *Sharing) *SharingPage {
@@ -86,7 +78,7 @@ func (h *Handlers) sharingData(c *fiber.Ctx, sh *Sharing) *SharingPage {
 	if sh.Dong == "" {
 		head = i18n.T(lang, "execution.sharing_district", sh.Year, sh.District)
 	}
-	return &SharingPage{Page: web.NewPage(c, head), S: sh, Heading: head, Bodies: Bodies}
+	return &SharingPage{page: page{web.NewPage(c, head)}, S: sh, Heading: head, Bodies: Bodies}
 }
 
 // GET /s/{token}: a shared 성과공유 page, for everyone with the link.

@@ -37,6 +37,8 @@ type ResultsPage struct {
 	ReceiptState string // "", "found", "missing", "bad"
 	// Host extras.
 	SubmissionSHA string
+	// Final is the city committee's decision per agenda id, once made.
+	Final map[string]string
 	Submission    *SubmissionRecord
 	Deadline      string
 	Audit         []AuditEntry
@@ -149,6 +151,9 @@ func (h *Handlers) renderPublic(c *fiber.Ctx, receipt, receiptState string) erro
 	p.R = r
 	p.Announced = a.State == assembly.StateAnnounced
 	fillResultsPage(p)
+	if p.Final, err = h.svc.FinalDecisions(ctx, a.ID); err != nil {
+		return err
+	}
 	return h.env.Views.Render(c, "result/results", p)
 }
 

@@ -20,6 +20,7 @@ import (
 	"maeul/account"
 	"maeul/assembly"
 	"maeul/council"
+	"maeul/execution"
 	"maeul/limit"
 	"maeul/live"
 	"maeul/rehearsal"
@@ -58,6 +59,7 @@ type Server struct {
 	Hub        *live.Service
 	Results    *result.Service
 	Council    *council.Service
+	Execution  *execution.Service
 	Rehearsals *rehearsal.Service
 	cancel     context.CancelFunc
 	hubDone    chan struct{}
@@ -102,6 +104,7 @@ func New(cfg Config, pool *pgxpool.Pool) (*Server, error) {
 	s.Results = result.NewService(pool, s.Hub.Changed)
 	s.Results.K = s.Voting.K
 	s.Council = council.NewService(pool)
+	s.Execution = execution.NewService(pool)
 	issue := func(ctx context.Context, u *account.User, id int64, n int) ([]string, error) {
 		_, _, codes, err := s.Voting.IssueCodes(ctx, u, id, n, voting.ChannelOnsite)
 		out := make([]string, len(codes))
@@ -135,6 +138,7 @@ func New(cfg Config, pool *pgxpool.Pool) (*Server, error) {
 	result.NewHandlers(env, s.Results, s.Auth).Routes(app)
 	council.NewHandlers(env, s.Council, s.Auth).Routes(app)
 	rehearsal.NewHandlers(env, s.Rehearsals, s.Auth).Routes(app)
+	execution.NewHandlers(env, s.Execution, s.Auth).Routes(app)
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 	return s, nil
 }
