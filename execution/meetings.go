@@ -219,7 +219,7 @@ func (s *Service) activities(ctx context.Context, district, dong string, year in
 	rows, err := s.pool.Query(ctx, `SELECT owner_kind, district, dong, body, count(*),
 		count(*) FILTER (WHERE held_at < $3), count(*) FILTER (WHERE held_at < $4)
 		FROM meetings WHERE ($1 = '' OR district = $1) AND year = $2 AND ($5 = '' OR dong = $5)
-		GROUP BY 1, 2, 3, 4 ORDER BY 2, owner_kind DESC, 3`, district, year,
+		GROUP BY 1, 2, 3, 4 ORDER BY 2, owner_kind = 'district' DESC, 3`, district, year,
 		SelectionDue(year).AddDate(0, 0, 1), RunEnd(year).AddDate(0, 0, 1), dong)
 	if err != nil {
 		return nil, wrap("activities", err)
