@@ -328,6 +328,12 @@ func TestChain(t *testing.T) {
 			t.Errorf("file: %d %v", r.Status, r.Header)
 		}
 		want(t, gangDong.api(t, "GET", f, nil), 404, "another district's file")
+		want(t, park.api(t, "GET", f, nil), 200, "the agenda's department reads its file")
+		want(t, road.api(t, "GET", f, nil), 404, "another department reads the file")
+		road.api(t, "GET", "/api/v1/districts/"+url.PathEscape("마포구")+"/agreements?year=2026", nil).JSON(t, &gs)
+		if len(gs.Agreements) != 0 {
+			t.Errorf("도로과 sees another agenda's agreement: %+v", gs)
+		}
 	})
 
 	t.Run("progress across dongs", func(t *testing.T) {

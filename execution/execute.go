@@ -335,5 +335,20 @@ func (s *Service) FileOf(ctx context.Context, u *account.User, id int64) (*File,
 	if errors.Is(err, pgx.ErrNoRows) || (err == nil && !readsDong(u, f.District, f.Dong)) {
 		return nil, maeul.Errorf(maeul.ENOTFOUND, "execution.not_found")
 	}
-	return &f, wrap("file", err)
+	if err != nil {
+		return nil, wrap("file", err)
+	}
+	if u.Role == account.RoleDepartment {
+		// A department reads only the files of its own agendas.
+		where, args := scope(u, "p", 2)
+		var ok bool
+		if err := s.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM agreements g JOIN approvals p ON p.agenda_id = g.agenda_id
+			WHERE g.file_id = $1 AND `+where+`)`, append([]any{id}, args...)...).Scan(&ok); err != nil {
+			return nil, wrap("file", err)
+		}
+		if !ok {
+			return nil, maeul.Errorf(maeul.ENOTFOUND, "execution.not_found")
+		}
+	}
+	return &f, nil
 }

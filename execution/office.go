@@ -144,8 +144,15 @@ func (s *Service) Agreements(ctx context.Context, u *account.User, district, don
 	if !readsDong(u, district, dong) || (dong == "" && !readsDistrict(u, district)) {
 		return nil, account.Forbid()
 	}
-	rows, _ := s.pool.Query(ctx, `SELECT id, district, dong, year, agenda_id, parties, signed_on, file_id FROM agreements
-		WHERE district = $1 AND ($2 = '' OR dong = $2) AND year = $3 ORDER BY dong, signed_on, id`, district, dong, year)
+	// A department sees the agreements of its own agendas only.
+	where, args := "TRUE", []any{}
+	if u.Role == account.RoleDepartment {
+		where, args = scope(u, "p", 4)
+		where = "EXISTS (SELECT 1 FROM approvals p WHERE p.agenda_id = g.agenda_id AND " + where + ")"
+	}
+	rows, _ := s.pool.Query(ctx, `SELECT id, district, dong, year, agenda_id, parties, signed_on, file_id FROM agreements g
+		WHERE district = $1 AND ($2 = '' OR dong = $2) AND year = $3 AND `+where+` ORDER BY dong, signed_on, id`,
+		append([]any{district, dong, year}, args...)...)
 	list, err := pgx.CollectRows(rows, pgx.RowToStructByPos[Agreement])
 	return list, wrap("agreements", err)
 }
