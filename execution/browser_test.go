@@ -40,13 +40,13 @@ func TestCityJourneyInBrowser(t *testing.T) {
 		chromedp.Click("#to-city"),
 		chromedp.WaitVisible("#handover-button"),
 		chromedp.Click("#handover-button"),
-		chromedp.WaitVisible("#handovers"),
+		chromedp.WaitVisible("#d-"+gs[0].IDString()),
 		chromedp.SetValue("#d-"+gs[0].IDString(), "approved"),
 		chromedp.SetValue("#d-"+gs[1].IDString(), "conditional"),
 		chromedp.SendKeys("#c-"+gs[1].IDString(), "보도 폭 확인"),
 		chromedp.SetValue("#d-"+gs[2].IDString(), "rejected"),
 		chromedp.Click("#decide-button"),
-		chromedp.WaitVisible("#handovers"),
+		chromedp.WaitVisible(`#approvals tr[data-decision="conditional"]`),
 	)
 	if err != nil {
 		t.Fatal(err)

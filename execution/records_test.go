@@ -131,7 +131,7 @@ func TestRecords(t *testing.T) {
 		}
 		page := e.Do(t, "GET", "/s/"+tok, "", nil)
 		clean(t, "shared page", page)
-		for _, s := range []string{"성산1동", "/execution/photos/", "의제 1"} {
+		for _, s := range []string{"성산1동", "/execution/photos/", "투표 12명"} {
 			if !bytes.Contains(page.Body, []byte(s)) {
 				t.Errorf("the shared page lacks %q", s)
 			}
