@@ -37,14 +37,15 @@ type ResultsPage struct {
 	ReceiptState string // "", "found", "missing", "bad"
 	// Host extras.
 	SubmissionSHA string
-	// Final is the city committee's decision per agenda id, once made.
-	Final map[string]string
 	Submission    *SubmissionRecord
 	Deadline      string
 	Audit         []AuditEntry
 	Announced     bool
 	// Left is what the cap leaves after the selected agendas.
 	Left int64
+
+	// Final is the city committee's decision per agenda id, once made.
+	Final map[string]string
 }
 
 // ResultRow is one agenda's line on the page.
