@@ -122,6 +122,7 @@ func (s *Service) HandOver(ctx context.Context, u *account.User, year int) (*Han
 			r                result.SubmissionRow
 		}
 		var rows []row
+		seen := map[int64]bool{} // a list forwarded twice names its agendas twice
 		for _, sub := range cl.Submissions {
 			aid, _ := strconv.ParseInt(sub.AssemblyID, 10, 64)
 			for _, r := range sub.Rows {
@@ -129,6 +130,10 @@ func (s *Service) HandOver(ctx context.Context, u *account.User, year int) (*Han
 					continue
 				}
 				id, _ := strconv.ParseInt(r.AgendaID, 10, 64)
+				if seen[id] {
+					continue
+				}
+				seen[id] = true
 				var done bool
 				if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM approvals WHERE agenda_id = $1)`, id).Scan(&done); err != nil {
 					return err

@@ -442,6 +442,11 @@ func TestChain(t *testing.T) {
 		clean(t, "agenda", park.get(t, "/host/execution/agendas/"+id(mg[0].ID)))
 		clean(t, "agenda en", mapoDong.get(t, "/host/execution/agendas/"+id(mg[1].ID)+"?lang=en"))
 		clean(t, "host home", mapoDong.get(t, "/host"))
+		for _, w := range []*who{park, finance, monitor} {
+			if r := w.get(t, "/host"); !bytes.Contains(r.Body, []byte("/host/execution/badge.svg")) {
+				t.Errorf("%s's home has no badge (status %d)", w.u.Role, r.Status)
+			}
+		}
 		clean(t, "result city page", city.get(t, "/host/city?year=2026"))
 		r := park.form(t, "/host/execution/agendas/"+id(mg[1].ID)+"/plan", url.Values{"roles": {"a"}, "method": {"b"}, "funding": {"c"}, "agreed_on": {"11/20"}})
 		if r.Status != 422 || !bytes.Contains(r.Body, []byte("YYYY-MM-DD")) {
