@@ -43,6 +43,9 @@ type ResultsPage struct {
 	Announced     bool
 	// Left is what the cap leaves after the selected agendas.
 	Left int64
+
+	// Final is the city committee's decision per agenda id, once made.
+	Final map[string]string
 }
 
 // ResultRow is one agenda's line on the page.
@@ -149,6 +152,9 @@ func (h *Handlers) renderPublic(c *fiber.Ctx, receipt, receiptState string) erro
 	p.R = r
 	p.Announced = a.State == assembly.StateAnnounced
 	fillResultsPage(p)
+	if p.Final, err = h.svc.FinalDecisions(ctx, a.ID); err != nil {
+		return err
+	}
 	return h.env.Views.Render(c, "result/results", p)
 }
 

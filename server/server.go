@@ -21,6 +21,7 @@ import (
 	"maeul/assembly"
 	"maeul/council"
 	"maeul/districtplan"
+	"maeul/execution"
 	"maeul/limit"
 	"maeul/live"
 	"maeul/rehearsal"
@@ -59,6 +60,7 @@ type Server struct {
 	Hub        *live.Service
 	Results    *result.Service
 	Council    *council.Service
+	Execution  *execution.Service
 	Rehearsals *rehearsal.Service
 	cancel     context.CancelFunc
 	hubDone    chan struct{}
@@ -103,6 +105,7 @@ func New(cfg Config, pool *pgxpool.Pool) (*Server, error) {
 	s.Results = result.NewService(pool, s.Hub.Changed)
 	s.Results.K = s.Voting.K
 	s.Council = council.NewService(pool)
+	s.Execution = execution.NewService(pool)
 	issue := func(ctx context.Context, u *account.User, id int64, n int) ([]string, error) {
 		_, _, codes, err := s.Voting.IssueCodes(ctx, u, id, n, voting.ChannelOnsite)
 		out := make([]string, len(codes))
@@ -137,6 +140,7 @@ func New(cfg Config, pool *pgxpool.Pool) (*Server, error) {
 	council.NewHandlers(env, s.Council, s.Auth).Routes(app)
 	rehearsal.NewHandlers(env, s.Rehearsals, s.Auth).Routes(app)
 	districtplan.NewHandlers(env, districtplan.NewService(pool, s.Assemblies), s.Auth).Routes(app)
+	execution.NewHandlers(env, s.Execution, s.Auth).Routes(app)
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 	return s, nil
 }

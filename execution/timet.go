@@ -1,0 +1,5 @@
+package execution
+
+import "time"
+
+type timeT = time.Time
