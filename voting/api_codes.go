@@ -34,6 +34,20 @@ func (h *Handlers) apiClose(c *fiber.Ctx) error {
 	return c.JSON(r)
 }
 
+// apiReveal is POST /api/v1/assemblies/{id}/reveal: the projector may show
+// the ranking of a closed assembly.
+func (h *Handlers) apiReveal(c *fiber.Ctx) error {
+	id, err := assemblyID(c)
+	if err != nil {
+		return err
+	}
+	r, err := h.svc.Reveal(c.UserContext(), account.CurrentUser(c), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(r)
+}
+
 func (h *Handlers) apiIssueCodes(c *fiber.Ctx) error {
 	id, err := assemblyID(c)
 	if err != nil {

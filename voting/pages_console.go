@@ -21,6 +21,8 @@ type ConsolePage struct {
 	CanManage bool
 	Flash     string
 	Error     string
+	// Revealed is true once the projector shows the ranking.
+	Revealed bool
 	Ballot    string
 	MaxCodes  int
 }
@@ -28,6 +30,7 @@ type ConsolePage struct {
 // flashes are the only messages a redirect may ask the console to show.
 var flashes = map[string]string{
 	"opened": "console.flash_opened", "closed": "console.flash_closed", "revoked": "console.flash_revoked",
+	"revealed": "console.flash_revealed",
 }
 
 func (h *Handlers) renderConsole(c *fiber.Ctx, a *assembly.Assembly, errMsg string) error {
@@ -39,8 +42,13 @@ func (h *Handlers) renderConsole(c *fiber.Ctx, a *assembly.Assembly, errMsg stri
 	p := ConsolePage{Page: assembly.Page(c, a, i18n.T(web.Lang(c), "console.title")+" · "+a.Dong), A: a, Stats: st,
 		CanManage: u.CanManage(a.District, a.Dong), Error: errMsg, Ballot: h.env.BaseURL + "/v/" + a.Slug, MaxCodes: MaxCodes}
 	p.NoIndex, p.Wide = true, true
+	if a.State == assembly.StateClosed || a.State == assembly.StateAnnounced {
+		if p.Revealed, err = h.svc.IsRevealed(c.UserContext(), a); err != nil {
+			return err
+		}
+	}
 	if k, ok := flashes[c.Query("done")]; ok {
-		if k == "console.flash_opened" { // the one flash without a count
+		if k == "console.flash_opened" || k == "console.flash_revealed" { // the flashes without a count
 			p.Flash = i18n.T(p.Lang, k)
 		} else {
 			p.Flash = i18n.T(p.Lang, k, c.QueryInt("n"))
@@ -107,6 +115,18 @@ func (h *Handlers) consoleClose(c *fiber.Ctx) error {
 		return h.consoleFail(c, id, err)
 	}
 	return c.Redirect(consoleURL(id, "closed", r.Ballots), fiber.StatusSeeOther)
+}
+
+// consoleReveal shows the ranking on the projector.
+func (h *Handlers) consoleReveal(c *fiber.Ctx) error {
+	id, err := assemblyID(c)
+	if err != nil {
+		return err
+	}
+	if _, err := h.svc.Reveal(c.UserContext(), account.CurrentUser(c), id); err != nil {
+		return h.consoleFail(c, id, err)
+	}
+	return c.Redirect(consoleURL(id, "revealed", 0), fiber.StatusSeeOther)
 }
 
 // consoleIssue issues codes and starts rendering their cards.
