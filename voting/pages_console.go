@@ -23,8 +23,8 @@ type ConsolePage struct {
 	Error     string
 	// Revealed is true once the projector shows the ranking.
 	Revealed bool
-	Ballot    string
-	MaxCodes  int
+	Ballot   string
+	MaxCodes int
 }
 
 // flashes are the only messages a redirect may ask the console to show.
