@@ -34,7 +34,7 @@ type ProjectorPage struct {
 	// not yet revealed by the host).
 	Covered bool
 	// RevealURL is where the r key reveals the ranking: set only for a
-	// host who manages the assembly, while it is closed and covered.
+	// host who manages the assembly, until it is revealed.
 	RevealURL string
 }
 
@@ -74,7 +74,9 @@ func (h *Handlers) projector(c *fiber.Ctx) error {
 	// Revealing is a host's act: only a host who manages the assembly,
 	// logged in on this screen, may do it from here (the r key). A
 	// projector link only shows; it never gains a host's powers.
-	if link == 0 && p.CanManage && a.State == assembly.StateClosed && !t.Revealed {
+	// The page may have been opened before the close: the key works once
+	// the feed says closed.
+	if link == 0 && p.CanManage && (a.State == assembly.StateOpen || a.State == assembly.StateClosed) && !t.Revealed {
 		p.RevealURL = "/api/v1/assemblies/" + a.IDString() + "/reveal"
 	}
 	p.Reveal = p.Rows != nil

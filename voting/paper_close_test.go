@@ -1,6 +1,8 @@
 package voting_test
 
 import (
+	"fmt"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -83,6 +85,29 @@ func TestPaperAfterClose(t *testing.T) {
 			t.Fatalf("host's tally after late paper: %+v", tl)
 		}
 	})
+	t.Run("the console says paper goes on and reveals", func(t *testing.T) {
+		console := fmt.Sprintf("/host/assemblies/%d/console", v.a.ID)
+		p := string(v.host.Get(t, console).Body)
+		if !strings.Contains(p, `id="reveal-btn"`) || !strings.Contains(p, "종이 투표는 결과 발표 전까지 계속 입력할 수 있습니다") {
+			t.Fatalf("closed console: no reveal button or paper note")
+		}
+		r := v.host.PostForm(t, fmt.Sprintf("/host/assemblies/%d/reveal", v.a.ID), url.Values{})
+		if r.Status != 303 || !strings.Contains(r.Header.Get("Location"), "done=revealed") {
+			t.Fatalf("reveal by form: %d %v", r.Status, r.Header)
+		}
+		p = string(v.host.Get(t, r.Header.Get("Location")).Body)
+		if !strings.Contains(p, "현황판에 순위를 공개했습니다.") || strings.Contains(p, `id="reveal-btn"`) || !strings.Contains(p, `id="revealed"`) {
+			t.Fatalf("after the reveal the console does not say so")
+		}
+		var tl voting.Tally
+		v.host.API(t, "GET", v.path("/tally"), nil).JSON(t, &tl)
+		if !tl.Revealed {
+			t.Fatal("not revealed")
+		}
+		if n := v.count(t, `SELECT count(*) FROM audit_log WHERE assembly_id = $1 AND action = 'reveal'`, v.a.ID); n != 1 {
+			t.Fatalf("%d reveal audit entries", n)
+		}
+	})
 	t.Run("announce reveals, freezes and stops the desk", func(t *testing.T) {
 		r := v.host.API(t, "POST", v.path("/announce"), nil)
 		if r.Status != 200 || !strings.Contains(string(r.Body), `"ballots":15`) {
@@ -110,6 +135,15 @@ func TestPaperAfterClose(t *testing.T) {
 		consistent(t, 15)
 		if r := v.host.API(t, "POST", v.path("/reveal"), nil); r.Status != 200 || !strings.Contains(string(r.Body), `"revealed":true`) {
 			t.Fatalf("reveal after announce: %d %s", r.Status, r.Body)
+		}
+	})
+	t.Run("announcing reveals what was never revealed", func(t *testing.T) {
+		b, _ := v.e.Fixture(t, servertest.FixtureOptions{State: assembly.StateClosed})
+		if r := v.host.API(t, "POST", fmt.Sprintf("/api/v1/assemblies/%d/announce", b.ID), nil); r.Status != 200 {
+			t.Fatalf("announce: %d %s", r.Status, r.Body)
+		}
+		if n := v.count(t, `SELECT count(*) FROM assemblies WHERE id = $1 AND revealed_at IS NOT NULL AND revealed_by = $2`, b.ID, v.host.User.ID); n != 1 {
+			t.Fatal("announcing did not reveal")
 		}
 	})
 }
