@@ -137,12 +137,37 @@ func (h *Handlers) consoleIssue(c *fiber.Ctx) error {
 	}
 	n, _ := strconv.Atoi(strings.TrimSpace(c.FormValue("count")))
 	u := account.CurrentUser(c)
-	a, _, codes, err := h.svc.IssueCodes(c.UserContext(), u, id, n, c.FormValue("channel"))
+	a, batch, codes, err := h.svc.IssueCodes(c.UserContext(), u, id, n, c.FormValue("channel"))
 	if err != nil {
 		return h.consoleFail(c, id, err)
 	}
-	j := h.startCards(u, a, c.FormValue("channel"), codes)
+	j := h.startCards(u, a, c.FormValue("channel"), batch, codes, false, nil)
 	return c.Redirect("/host/assemblies/"+a.IDString()+"/cards/"+j.id, fiber.StatusSeeOther)
+}
+
+// consoleReprint reprints a card or a range of a batch: the same sheet as
+// at issue, marked as a reprint.
+func (h *Handlers) consoleReprint(c *fiber.Ctx) error {
+	id, err := assemblyID(c)
+	if err != nil {
+		return err
+	}
+	b := web.ParseID(c.FormValue("batch"))
+	if b == 0 {
+		return h.consoleFail(c, id, maeul.Errorf(maeul.ENOTFOUND, "code.no_batch"))
+	}
+	from, _ := strconv.Atoi(strings.TrimSpace(c.FormValue("from")))
+	to, _ := strconv.Atoi(strings.TrimSpace(c.FormValue("to")))
+	if strings.TrimSpace(c.FormValue("to")) == "" {
+		to = from // one card
+	}
+	u := account.CurrentUser(c)
+	r, err := h.svc.Reprint(c.UserContext(), u, id, b, from, to)
+	if err != nil {
+		return h.consoleFail(c, id, err)
+	}
+	j := h.startCards(u, r.A, r.Channel, b, r.Codes, true, r.Skipped)
+	return c.Redirect("/host/assemblies/"+r.A.IDString()+"/cards/"+j.id, fiber.StatusSeeOther)
 }
 
 func (h *Handlers) consoleRevoke(c *fiber.Ctx) error {

@@ -113,6 +113,9 @@ type IssuedCode struct {
 	Code  string `json:"code"`
 	Short string `json:"short"`
 	URL   string `json:"url"`
+	// Number is the card's number in its batch (1…), printed on the card,
+	// so that a jammed card or range can be reprinted (Reprint).
+	Number int `json:"number"`
 }
 
 // DemoCodes opens the demo assembly's vote if it is not open yet and issues
