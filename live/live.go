@@ -35,6 +35,11 @@ import (
 	"maeul/voting"
 )
 
+// CloseGone is the websocket close code sent when the assembly no longer
+// exists (a private-use code, 4000–4999): the projector stops and says so
+// instead of reconnecting.
+const CloseGone = 4404
+
 // Channel is the PostgreSQL notification channel the instances share.
 const Channel = "maeul_tally"
 
@@ -236,10 +241,12 @@ func (s *Service) flush(ctx context.Context) {
 			switch {
 			case err == nil || ctx.Err() != nil:
 			case maeul.ErrorCode(err) == maeul.ENOTFOUND:
-				// The assembly is gone: nothing more will come.
+				// The assembly is gone (a rehearsal's copy is deleted at
+				// its end): nothing more will come, and the projector
+				// must say so rather than reconnect for ever.
 				r.mu.Lock()
 				for v := range r.viewers {
-					v.kill(websocket.CloseNormalClosure)
+					v.kill(CloseGone)
 				}
 				r.mu.Unlock()
 			default:

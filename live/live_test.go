@@ -461,16 +461,29 @@ func TestSlowViewerDoesNotDelayOthers(t *testing.T) {
 
 func TestDeletedAssemblyEndsTheFeed(t *testing.T) {
 	e := servertest.Start(t)
+	real, _ := e.Fixture(t, servertest.FixtureOptions{State: assembly.StateOpen})
 	a, _ := e.Fixture(t, servertest.FixtureOptions{State: assembly.StateOpen})
-	host := e.NewHost(t, account.RoleDong, a.District, a.Dong)
-	c := mustDial(t, e.URL, a.ID, host.Token, "")
-	read(t, c, 10*time.Second)
-	if _, err := e.DB.Pool.Exec(context.Background(), `DELETE FROM assemblies WHERE id = $1`, a.ID); err != nil {
+	// a is the rehearsal copy of real: its projector says 리허설.
+	if _, err := e.DB.Pool.Exec(context.Background(), `UPDATE assemblies SET rehearsal_of = $2 WHERE id = $1`, a.ID, real.ID); err != nil {
 		t.Fatal(err)
 	}
-	e.Server.Assemblies.OnChange(a.ID)
-	c.SetReadDeadline(time.Now().Add(10 * time.Second))
-	if _, _, err := c.ReadMessage(); !websocket.IsCloseError(err, websocket.CloseNormalClosure) {
-		t.Fatalf("the feed of a deleted assembly: %v, want a normal close", err)
+	host := e.NewHost(t, account.RoleDong, a.District, a.Dong)
+	page := string(host.Get(t, "/p/"+a.Slug).Body)
+	if !strings.Contains(page, `id="rehearsal-mark"`) || !strings.Contains(page, "<title>[리허설]") {
+		t.Fatal("the rehearsal copy's projector does not say 리허설")
+	}
+	if strings.Contains(string(host.Get(t, "/p/"+real.Slug).Body), `id="rehearsal-mark"`) {
+		t.Fatal("a real assembly's projector says 리허설")
+	}
+	c := mustDial(t, e.URL, a.ID, host.Token, "")
+	read(t, c, 10*time.Second)
+	// The rehearsal ends: its copy is deleted as the run does it (no
+	// change is announced; the hub's resync finds it gone).
+	if err := assembly.DeleteRehearsal(context.Background(), e.DB.Pool, a.ID); err != nil {
+		t.Fatal(err)
+	}
+	c.SetReadDeadline(time.Now().Add(3 * live.ResyncEvery))
+	if _, _, err := c.ReadMessage(); !websocket.IsCloseError(err, live.CloseGone) {
+		t.Fatalf("the feed of a deleted assembly: %v, want close %d (gone)", err, live.CloseGone)
 	}
 }

@@ -164,11 +164,36 @@ function connect() {
     root.dataset.online = "true";
     try { render(JSON.parse(ev.data)); } catch (e) { /* a bad message: keep the last tally */ }
   };
-  ws.onclose = () => { ws = null; offline(); retry(); };
+  ws.onclose = (ev) => {
+    ws = null;
+    if (ev.code === 4404) { gone(); return; }
+    offline(); retry();
+  };
   ws.onerror = () => { if (ws) ws.close(); };
 }
 
+// gone: the assembly no longer exists (a rehearsal's copy is deleted at
+// its end). Stop, cover the numbers and say so; never reconnect.
+let ended = false;
+function gone() {
+  ended = true;
+  clearTimeout(timer);
+  root.dataset.online = "gone";
+  root.classList.remove("revealed");
+  const st = $("state");
+  st.className = "state state-gone";
+  st.textContent = t("state-gone");
+  $("rows").replaceChildren();
+  $("cap").hidden = true;
+  const sealed = $("sealed");
+  sealed.hidden = false;
+  sealed.textContent = t("gone");
+  conn.hidden = false;
+  conn.textContent = t("gone");
+}
+
 function retry() {
+  if (ended) return;
   clearTimeout(timer);
   const wait = Math.min(10000, 500 * 2 ** tries) * (0.75 + Math.random() / 2);
   tries = Math.min(tries + 1, 6);
@@ -176,7 +201,7 @@ function retry() {
 }
 
 window.addEventListener("offline", () => { if (ws) ws.close(); });
-window.addEventListener("online", () => { if (!ws) { tries = 0; connect(); } });
+window.addEventListener("online", () => { if (!ws && !ended) { tries = 0; connect(); } });
 
 // The clock, in Seoul time whatever the wall computer's zone.
 const clock = $("clock");
