@@ -117,7 +117,8 @@ func (t *Tally) Covered() bool {
 // ForProjector returns the tally as a projector link may receive it: while
 // Covered, a copy without per-agenda numbers; otherwise t itself.
 func (t *Tally) ForProjector() *Tally {
-	if !t.Covered() {
+	if !t.Covered() || t.Sealed {
+		// A sealed tally carries no numbers already (Count): no copy.
 		return t
 	}
 	c := *t
