@@ -4,8 +4,8 @@
 //
 // The package has two halves. The domain half (Service, this file and
 // ballot.go, commit.go, receipt.go, codes.go, paper.go, state.go, stats.go,
-// count.go, tally.go) holds the rules and the SQL and knows nothing of
-// HTTP. The HTTP half (Handlers: routes.go, api*.go, pages*.go) parses
+// count.go, tally.go, reveal.go, reprint.go) holds the rules and the SQL
+// and knows nothing of HTTP. The HTTP half (Handlers: routes.go, api*.go, pages*.go) parses
 // requests, checks roles, calls the Service and renders.
 package voting
 
