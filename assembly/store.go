@@ -211,7 +211,7 @@ func createAssembly(ctx context.Context, tx pgx.Tx, in AssemblyInput, createdBy 
 	for attempt := 0; ; attempt++ {
 		slug := in.Slug
 		if !chosen {
-			slug = newSlug(in.StartsAt)
+			slug = dongSlug(ctx, tx, in.Dong, in.StartsAt)
 		}
 		// A savepoint, so a taken generated slug can be retried in the same transaction.
 		sp, err := tx.Begin(ctx)

@@ -20,12 +20,17 @@ func (h *Handlers) apiTally(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if _, err := h.mayView(c, a); err != nil {
+	link, err := h.mayView(c, a)
+	if err != nil {
 		return err
 	}
 	t, err := h.svc.Current(c.UserContext(), id)
 	if err != nil {
 		return err
+	}
+	if link != 0 {
+		// A projector link sees what the wall may show.
+		t = t.ForProjector()
 	}
 	c.Set("Cache-Control", "no-store")
 	return c.JSON(t)

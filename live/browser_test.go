@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/qrcode"
 
@@ -93,6 +94,37 @@ func TestProjectorInBrowser(t *testing.T) {
 
 	// The QR code on the wall opens the ballot.
 	poll("the QR image loaded", `String(document.querySelector('img.qr').naturalWidth > 0)`, "true")
+
+	// The host's day: the phones close, the wall covers the ranking while
+	// the paper is counted, and shows it when the host reveals it (r, r).
+	if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.Escape)); err != nil {
+		t.Fatal(err)
+	}
+	if r := host.API(t, "POST", fmt.Sprintf("/api/v1/assemblies/%d/close", a.ID), nil); r.Status != 200 {
+		t.Fatalf("close: %d %s", r.Status, r.Body)
+	}
+	poll("closed", text("#state"), "투표 마감")
+	poll("covered after the close", `String(document.getElementById('projector').classList.contains('revealed'))`, "false")
+	poll("says why", text("#sealed"), "투표를 마감했습니다. 종이 투표를 집계하고 있습니다. 순위는 진행자가 공개합니다.")
+	if r := host.API(t, "POST", fmt.Sprintf("/api/v1/assemblies/%d/paper", a.ID), map[string]any{"ballots": [][]string{{gs[0].IDString()}, {gs[0].IDString()}}}); r.Status != 201 {
+		t.Fatalf("paper after close: %d %s", r.Status, r.Body)
+	}
+	poll("paper counted", text("#ch-paper"), "2")
+	poll("still covered", `String(document.querySelectorAll('#rows li.row').length)`, "0")
+	if err := chromedp.Do(ctx, chromedp.KeyEvent("r")); err != nil {
+		t.Fatal(err)
+	}
+	poll("one r asks", text("#conn"), "순위를 공개하려면 r을 한 번 더 누르세요.")
+	poll("one r does not reveal", `String(document.getElementById('projector').classList.contains('revealed'))`, "false")
+	if err := chromedp.Do(ctx, chromedp.KeyEvent("r")); err != nil {
+		t.Fatal(err)
+	}
+	poll("revealed", `String(document.getElementById('projector').classList.contains('revealed'))`, "true")
+	poll("the paper's agenda on the wall", text(fmt.Sprintf(`#rows li[data-id="%d"] .score`, gs[0].ID)), "2표")
+	var revealed bool
+	if err := e.DB.Pool.QueryRow(context.Background(), `SELECT revealed_at IS NOT NULL FROM assemblies WHERE id = $1`, a.ID).Scan(&revealed); err != nil || !revealed {
+		t.Fatalf("the reveal is not stored (%v)", err)
+	}
 
 	// The server goes away: the wall says so (and keeps retrying).
 	e.Server.Hub.Close()

@@ -35,6 +35,11 @@ import (
 	"maeul/voting"
 )
 
+// CloseGone is the websocket close code sent when the assembly no longer
+// exists (a private-use code, 4000–4999): the projector stops and says so
+// instead of reconnecting.
+const CloseGone = 4404
+
 // Channel is the PostgreSQL notification channel the instances share.
 const Channel = "maeul_tally"
 
@@ -93,6 +98,10 @@ type room struct {
 	viewers map[*viewer]struct{}
 	last    *websocket.PreparedMessage
 	lastRaw []byte
+	// wall is what projector links get: last without the per-agenda
+	// numbers while the ranking is covered (voting.Tally.ForProjector),
+	// else last itself.
+	wall *websocket.PreparedMessage
 	// ready is closed when the first tally has been computed; pending
 	// counts viewers waiting for it (guarded by Hub.mu).
 	ready   chan struct{}
@@ -232,10 +241,12 @@ func (s *Service) flush(ctx context.Context) {
 			switch {
 			case err == nil || ctx.Err() != nil:
 			case maeul.ErrorCode(err) == maeul.ENOTFOUND:
-				// The assembly is gone: nothing more will come.
+				// The assembly is gone (a rehearsal's copy is deleted at
+				// its end): nothing more will come, and the projector
+				// must say so rather than reconnect for ever.
 				r.mu.Lock()
 				for v := range r.viewers {
-					v.kill(websocket.CloseNormalClosure)
+					v.kill(CloseGone)
 				}
 				r.mu.Unlock()
 			default:
@@ -313,9 +324,19 @@ func (s *Service) refresh(ctx context.Context, r *room) error {
 	if err != nil {
 		return err
 	}
-	r.last, r.lastRaw = pm, raw
+	wall := pm
+	if p := t.ForProjector(); p != t {
+		rawP, err := json.Marshal(p)
+		if err != nil {
+			return err
+		}
+		if wall, err = websocket.NewPreparedMessage(websocket.TextMessage, rawP); err != nil {
+			return err
+		}
+	}
+	r.last, r.lastRaw, r.wall = pm, raw, wall
 	for v := range r.viewers {
-		v.offer(pm)
+		v.offer(r.message(v))
 	}
 	s.metrics.Add("maeul_live_messages_total", "Tally messages broadcast (one per assembly and change).", 1)
 	return nil
@@ -363,13 +384,22 @@ func (s *Service) join(ctx context.Context, id int64, v *viewer) error {
 	r.viewers[v] = struct{}{}
 	v.room = r
 	if r.last != nil {
-		v.offer(r.last)
+		v.offer(r.message(v))
 	} else {
 		// The first count failed; the next flush retries and sends.
 		s.remote[id] = true
 		s.poke()
 	}
 	return nil
+}
+
+// message is the last tally as v may receive it: a projector link's
+// viewer gets the wall's copy, a host the whole tally.
+func (r *room) message(v *viewer) *websocket.PreparedMessage {
+	if v.link != 0 {
+		return r.wall
+	}
+	return r.last
 }
 
 // leave removes a viewer; the last one out closes the room.

@@ -320,18 +320,78 @@ func TestSealed(t *testing.T) {
 		t.Fatalf("sealed projector page does not say so")
 	}
 
-	// The host closes the vote: the ranking is revealed.
-	if _, err := e.DB.Pool.Exec(context.Background(), `UPDATE assemblies SET state = 'closed', closed_at = now() WHERE id = $1`, a.ID); err != nil {
+	// A projector link's wall, open through the close.
+	tok, _, err := live.CreateLink(context.Background(), e.DB.Pool, a.ID, nil, "강당")
+	if err != nil {
 		t.Fatal(err)
 	}
-	e.Server.Assemblies.OnChange(a.ID)
+	wall := mustDial(t, e.URL, a.ID, "", "t="+url.QueryEscape(tok))
+	read(t, wall, 10*time.Second)
+
+	// The host closes the vote (phones stop): hosts read the numbers, the
+	// wall stays covered until the host reveals the ranking.
+	if r := host.API(t, "POST", fmt.Sprintf("/api/v1/assemblies/%d/close", a.ID), nil); r.Status != 200 {
+		t.Fatalf("close: %d %s", r.Status, r.Body)
+	}
 	m = waitFor(t, c, 10*time.Second, "the closed state", func(m message) bool { return m.State == assembly.StateClosed })
-	if m.Sealed || votesOf(m, gs[0].ID) != 3 || votesOf(m, gs[4].ID) != 3 {
-		t.Fatalf("closed: numbers must be shown: %s", m.Raw)
+	if m.Sealed || m.Revealed || votesOf(m, gs[0].ID) != 3 || votesOf(m, gs[4].ID) != 3 {
+		t.Fatalf("closed: a host's tally carries the numbers, not yet revealed: %s", m.Raw)
+	}
+	w := waitFor(t, wall, 10*time.Second, "the closed state on the wall", func(m message) bool { return m.State == assembly.StateClosed })
+	if w.Revealed || strings.Contains(w.Raw, `"votes"`) || strings.Contains(w.Raw, `"points"`) {
+		t.Fatalf("closed, not revealed: the projector link got the numbers: %s", w.Raw)
+	}
+	linkTally := e.Do(t, "GET", fmt.Sprintf("/api/v1/assemblies/%d/tally?t=%s", a.ID, url.QueryEscape(tok)), "", nil)
+	if linkTally.Status != 200 || strings.Contains(string(linkTally.Body), `"votes"`) {
+		t.Fatalf("closed, not revealed: GET tally with a link: %d %s", linkTally.Status, linkTally.Body)
+	}
+	hostTally := host.API(t, "GET", fmt.Sprintf("/api/v1/assemblies/%d/tally", a.ID), nil)
+	if !strings.Contains(string(hostTally.Body), `"votes":3`) {
+		t.Fatalf("closed: a host's tally must carry the numbers: %s", hostTally.Body)
 	}
 	page = host.Get(t, "/p/"+a.Slug)
-	if !strings.Contains(string(page.Body), "✔ 선정 가능") || !strings.Contains(string(page.Body), `class="score"`) {
-		t.Fatalf("closed projector page does not show the ranking")
+	body = string(page.Body)
+	if strings.Contains(body, `class="score"`) || !strings.Contains(body, "순위는 진행자가 공개합니다") {
+		t.Fatalf("closed, not revealed: the host's projector page shows the ranking or does not say why")
+	}
+	if !strings.Contains(body, `data-reveal="/api/v1/assemblies/`) {
+		t.Fatalf("a managing host's projector page has no reveal key")
+	}
+	linkPage := e.Do(t, "GET", "/p/"+a.Slug+"?t="+url.QueryEscape(tok), "", nil)
+	if linkPage.Status != 200 || strings.Contains(string(linkPage.Body), "data-reveal") || strings.Contains(string(linkPage.Body), `class="score"`) {
+		t.Fatalf("a projector link's page may neither show the ranking nor reveal it (status %d)", linkPage.Status)
+	}
+	// Neither a district host (reads, does not manage) nor a link reveals.
+	district := e.NewHost(t, account.RoleDistrict, a.District, "")
+	if r := district.API(t, "POST", fmt.Sprintf("/api/v1/assemblies/%d/reveal", a.ID), nil); r.Status != 403 {
+		t.Fatalf("a district host revealed: %d %s", r.Status, r.Body)
+	}
+	if r := e.Do(t, "POST", fmt.Sprintf("/api/v1/assemblies/%d/reveal?t=%s", a.ID, url.QueryEscape(tok)), "", nil); r.Status != 401 {
+		t.Fatalf("a projector link revealed: %d %s", r.Status, r.Body)
+	}
+
+	// The host reveals: both feeds say so, the wall gets the numbers.
+	r := host.API(t, "POST", fmt.Sprintf("/api/v1/assemblies/%d/reveal", a.ID), nil)
+	if r.Status != 200 || !strings.Contains(string(r.Body), `"revealed":true`) {
+		t.Fatalf("reveal: %d %s", r.Status, r.Body)
+	}
+	w = waitFor(t, wall, 10*time.Second, "the reveal on the wall", func(m message) bool { return m.Revealed })
+	if votesOf(w, gs[0].ID) != 3 {
+		t.Fatalf("revealed: the wall has no numbers: %s", w.Raw)
+	}
+	waitFor(t, c, 10*time.Second, "the reveal for the host", func(m message) bool { return m.Revealed })
+	page = host.Get(t, "/p/"+a.Slug)
+	if !strings.Contains(string(page.Body), "✔ 선정 가능") || strings.Contains(string(page.Body), "data-reveal") {
+		t.Fatalf("revealed projector page does not show the ranking (or still offers to reveal)")
+	}
+	// Again: the same answer, one audit entry.
+	if r := host.API(t, "POST", fmt.Sprintf("/api/v1/assemblies/%d/reveal", a.ID), nil); r.Status != 200 {
+		t.Fatalf("reveal again: %d %s", r.Status, r.Body)
+	}
+	var n int
+	if err := e.DB.Pool.QueryRow(context.Background(), `SELECT count(*) FROM audit_log WHERE assembly_id = $1 AND action = 'reveal' AND actor = $2`,
+		a.ID, host.Email).Scan(&n); err != nil || n != 1 {
+		t.Fatalf("reveal audit entries: %d (%v), want 1", n, err)
 	}
 }
 
@@ -401,16 +461,29 @@ func TestSlowViewerDoesNotDelayOthers(t *testing.T) {
 
 func TestDeletedAssemblyEndsTheFeed(t *testing.T) {
 	e := servertest.Start(t)
+	real, _ := e.Fixture(t, servertest.FixtureOptions{State: assembly.StateOpen})
 	a, _ := e.Fixture(t, servertest.FixtureOptions{State: assembly.StateOpen})
-	host := e.NewHost(t, account.RoleDong, a.District, a.Dong)
-	c := mustDial(t, e.URL, a.ID, host.Token, "")
-	read(t, c, 10*time.Second)
-	if _, err := e.DB.Pool.Exec(context.Background(), `DELETE FROM assemblies WHERE id = $1`, a.ID); err != nil {
+	// a is the rehearsal copy of real: its projector says 리허설.
+	if _, err := e.DB.Pool.Exec(context.Background(), `UPDATE assemblies SET rehearsal_of = $2 WHERE id = $1`, a.ID, real.ID); err != nil {
 		t.Fatal(err)
 	}
-	e.Server.Assemblies.OnChange(a.ID)
-	c.SetReadDeadline(time.Now().Add(10 * time.Second))
-	if _, _, err := c.ReadMessage(); !websocket.IsCloseError(err, websocket.CloseNormalClosure) {
-		t.Fatalf("the feed of a deleted assembly: %v, want a normal close", err)
+	host := e.NewHost(t, account.RoleDong, a.District, a.Dong)
+	page := string(host.Get(t, "/p/"+a.Slug).Body)
+	if !strings.Contains(page, `id="rehearsal-mark"`) || !strings.Contains(page, "<title>[리허설]") {
+		t.Fatal("the rehearsal copy's projector does not say 리허설")
+	}
+	if strings.Contains(string(host.Get(t, "/p/"+real.Slug).Body), `id="rehearsal-mark"`) {
+		t.Fatal("a real assembly's projector says 리허설")
+	}
+	c := mustDial(t, e.URL, a.ID, host.Token, "")
+	read(t, c, 10*time.Second)
+	// The rehearsal ends: its copy is deleted as the run does it (no
+	// change is announced; the hub's resync finds it gone).
+	if err := assembly.DeleteRehearsal(context.Background(), e.DB.Pool, a.ID); err != nil {
+		t.Fatal(err)
+	}
+	c.SetReadDeadline(time.Now().Add(3 * live.ResyncEvery))
+	if _, _, err := c.ReadMessage(); !websocket.IsCloseError(err, live.CloseGone) {
+		t.Fatalf("the feed of a deleted assembly: %v, want close %d (gone)", err, live.CloseGone)
 	}
 }

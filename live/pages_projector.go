@@ -30,6 +30,12 @@ type ProjectorPage struct {
 	CanManage         bool
 	// Reveal is true when the ranking may be shown.
 	Reveal bool
+	// Covered is true while the ranking is withheld (sealed, or closed and
+	// not yet revealed by the host).
+	Covered bool
+	// RevealURL is where the r key reveals the ranking: set only for a
+	// host who manages the assembly, until it is revealed.
+	RevealURL string
 }
 
 // Phones is the ballots cast on a phone (on site or online): the figure to
@@ -44,7 +50,8 @@ func (h *Handlers) projector(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if _, err := h.mayView(c, a); err != nil {
+	link, err := h.mayView(c, a)
+	if err != nil {
 		if maeul.ErrorCode(err) == maeul.EUNAUTHORIZED && c.Query("t") == "" {
 			return c.Redirect("/login?next="+url.QueryEscape(c.Path()), fiber.StatusSeeOther)
 		}
@@ -55,10 +62,23 @@ func (h *Handlers) projector(c *fiber.Ctx) error {
 		return err
 	}
 	lang := web.Lang(c)
+	u := account.CurrentUser(c)
 	p := ProjectorPage{Page: assembly.Page(c, a, i18n.T(lang, "projector.title", a.Dong)), A: a, Tally: t,
-		Now: time.Now().In(web.Seoul), CanManage: account.CurrentUser(c).CanManage(a.District, a.Dong)}
+		Now: time.Now().In(web.Seoul), CanManage: u.CanManage(a.District, a.Dong)}
 	p.NoIndex, p.Wide = true, true
-	p.Rows = Order(t)
+	// Whoever opened it, the wall shows no ranking while it is covered (a
+	// host's page gets the numbers over the websocket, but draws them only
+	// once revealed).
+	p.Covered = t.Covered()
+	p.Rows = Order(t.ForProjector())
+	// Revealing is a host's act: only a host who manages the assembly,
+	// logged in on this screen, may do it from here (the r key). A
+	// projector link only shows; it never gains a host's powers.
+	// The page may have been opened before the close: the key works once
+	// the feed says closed.
+	if link == 0 && p.CanManage && (a.State == assembly.StateOpen || a.State == assembly.StateClosed) && !t.Revealed {
+		p.RevealURL = "/api/v1/assemblies/" + a.IDString() + "/reveal"
+	}
 	p.Reveal = p.Rows != nil
 	p.Allocated = Allocated(p.Rows)
 	p.VoteURL = h.env.BaseURL + "/v/" + a.Slug

@@ -32,8 +32,12 @@ func (s *Service) Announce(ctx context.Context, id int64, u *account.User) (*Res
 		return nil, account.Forbid()
 	}
 	var at time.Time
-	err = tx.QueryRow(ctx, `UPDATE assemblies SET state = 'announced', announced_at = now(), updated_at = now()
-		WHERE id = $1 AND state = 'closed' RETURNING announced_at`, id).Scan(&at)
+	// Announcing reveals the ranking on the projector too (if the host had
+	// not yet), and the paper desk stops: the trigger and the desk refuse
+	// paper once announced, and this UPDATE waits for an entry in flight.
+	err = tx.QueryRow(ctx, `UPDATE assemblies SET state = 'announced', announced_at = now(), updated_at = now(),
+			revealed_at = coalesce(revealed_at, now()), revealed_by = coalesce(revealed_by, $2)
+		WHERE id = $1 AND state = 'closed' RETURNING announced_at`, id, u.ID).Scan(&at)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, maeul.Errorf(maeul.ECONFLICT, "result.announce_not_closed")
 	}

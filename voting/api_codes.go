@@ -34,6 +34,20 @@ func (h *Handlers) apiClose(c *fiber.Ctx) error {
 	return c.JSON(r)
 }
 
+// apiReveal is POST /api/v1/assemblies/{id}/reveal: the projector may show
+// the ranking of a closed assembly.
+func (h *Handlers) apiReveal(c *fiber.Ctx) error {
+	id, err := assemblyID(c)
+	if err != nil {
+		return err
+	}
+	r, err := h.svc.Reveal(c.UserContext(), account.CurrentUser(c), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(r)
+}
+
 func (h *Handlers) apiIssueCodes(c *fiber.Ctx) error {
 	id, err := assemblyID(c)
 	if err != nil {
@@ -85,6 +99,37 @@ func (h *Handlers) apiRevoke(c *fiber.Ctx) error {
 		return c.JSON(fiber.Map{"revoked": 1})
 	}
 	return maeul.FieldErrorf(maeul.EINVALID, "code", "code.revoke_what")
+}
+
+// apiReprint is POST /api/v1/assemblies/{id}/codes/reprint
+// {"batch","from","to"}: the unused cards of that range again.
+func (h *Handlers) apiReprint(c *fiber.Ctx) error {
+	id, err := assemblyID(c)
+	if err != nil {
+		return err
+	}
+	var req struct {
+		Batch string `json:"batch"`
+		From  int    `json:"from"`
+		To    int    `json:"to"`
+	}
+	if err := web.DecodeJSON(c, &req); err != nil {
+		return err
+	}
+	b := web.ParseID(req.Batch)
+	if b == 0 {
+		return maeul.FieldErrorf(maeul.ENOTFOUND, "batch", "code.no_batch")
+	}
+	r, err := h.svc.Reprint(c.UserContext(), account.CurrentUser(c), id, b, req.From, req.To)
+	if err != nil {
+		return err
+	}
+	skipped := r.Skipped
+	if skipped == nil {
+		skipped = []int{}
+	}
+	c.Set("Cache-Control", "no-store")
+	return c.JSON(fiber.Map{"batch": strconv.FormatInt(b, 10), "codes": r.Codes, "skipped": skipped})
 }
 
 func (h *Handlers) apiCodeBatches(c *fiber.Ctx) error {

@@ -200,7 +200,7 @@ func (s *Service) IssueCodes(ctx context.Context, u *account.User, assemblyID in
 		}
 		out := make([]IssuedCode, n)
 		for i, c := range codes {
-			out[i] = IssuedCode{Code: c.qr, Short: GroupShort(c.short), URL: s.BallotURL(a.Slug, c.qr)}
+			out[i] = IssuedCode{Code: c.qr, Short: GroupShort(c.short), URL: s.BallotURL(a.Slug, c.qr), Number: i + 1}
 		}
 		s.OnChange(a.ID)
 		return a, batch, out, nil
@@ -225,6 +225,9 @@ func (s *Service) insertCodes(ctx context.Context, assemblyID, userID int64, cha
 	if err != nil {
 		return 0, err
 	}
+	if err := s.sealCards(ctx, tx, assemblyID, batch, codes); err != nil {
+		return 0, err
+	}
 	return batch, tx.Commit(ctx)
 }
 
@@ -243,8 +246,11 @@ func (s *Service) RevokeBatch(ctx context.Context, u *account.User, assemblyID, 
 	if !exists {
 		return 0, maeul.FieldErrorf(maeul.ENOTFOUND, "batch", "code.no_batch")
 	}
-	tag, err := s.pool.Exec(ctx, `UPDATE codes SET revoked_at = now()
-		WHERE assembly_id = $1 AND batch_id = $2 AND NOT used AND revoked_at IS NULL`, a.ID, batchID)
+	// A revoked code's sealed card goes with it: it can never be reprinted.
+	tag, err := s.pool.Exec(ctx, `WITH r AS (UPDATE codes SET revoked_at = now()
+			WHERE assembly_id = $1 AND batch_id = $2 AND NOT used AND revoked_at IS NULL RETURNING id),
+		d AS (DELETE FROM code_cards WHERE code_id IN (SELECT id FROM r))
+		SELECT 1 FROM r`, a.ID, batchID)
 	if err != nil {
 		return 0, wrap("revoke batch", err)
 	}
@@ -267,7 +273,8 @@ func (s *Service) RevokeCode(ctx context.Context, u *account.User, assemblyID in
 	k = s.keyed(k)
 	var used, revoked bool
 	err = s.pool.QueryRow(ctx, `WITH r AS (UPDATE codes SET revoked_at = coalesce(revoked_at, now())
-			WHERE assembly_id = $1 AND `+k.column()+` = $2 AND NOT used RETURNING 1)
+			WHERE assembly_id = $1 AND `+k.column()+` = $2 AND NOT used RETURNING id),
+		d AS (DELETE FROM code_cards WHERE code_id IN (SELECT id FROM r))
 		SELECT used, revoked_at IS NOT NULL FROM codes WHERE assembly_id = $1 AND `+k.column()+` = $2`,
 		a.ID, k.hash).Scan(&used, &revoked)
 	if errors.Is(err, pgx.ErrNoRows) {

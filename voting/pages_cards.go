@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"image/png"
 	"runtime"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -30,7 +31,12 @@ type cardJob struct {
 	userID  int64
 	a       *assembly.Assembly
 	channel string
+	batch   int64
 	codes   []IssuedCode
+	// reprint marks a sheet of reprinted cards; skipped are the numbers
+	// of the range left out (used or revoked).
+	reprint bool
+	skipped []int
 	qrs     []template.URL
 	done    atomic.Int64
 	failed  atomic.Bool
@@ -56,8 +62,8 @@ func (j *cardJob) finished() bool {
 
 // startCards starts rendering the cards of freshly issued codes, encoding
 // the QR images on every core.
-func (h *Handlers) startCards(u *account.User, a *assembly.Assembly, channel string, codes []IssuedCode) *cardJob {
-	j := &cardJob{id: web.NewID(12), userID: u.ID, a: a, channel: channel, codes: codes,
+func (h *Handlers) startCards(u *account.User, a *assembly.Assembly, channel string, batch int64, codes []IssuedCode, reprint bool, skipped []int) *cardJob {
+	j := &cardJob{id: web.NewID(12), userID: u.ID, a: a, channel: channel, batch: batch, codes: codes, reprint: reprint, skipped: skipped,
 		qrs: make([]template.URL, len(codes)), created: time.Now(), ready: make(chan struct{})}
 	h.cards.mu.Lock()
 	if h.cards.m == nil {
@@ -138,12 +144,18 @@ type CardsPage struct {
 	Ballot  string
 	JobURL  string
 	Failed  bool
+	// Reprint marks reprinted cards; Skipped lists the numbers left out.
+	Reprint bool
+	Skipped string
 }
 
 // Card is one printed card.
 type Card struct {
 	Short string
 	QR    template.URL
+	// Batch and Number name the card for a reprint.
+	Batch  int64
+	Number int
 }
 
 func (h *Handlers) cardsStatus(c *fiber.Ctx) error {
@@ -165,6 +177,13 @@ func (h *Handlers) cardsPage(c *fiber.Ctx) error {
 		Channel: j.channel, Ballot: h.env.BaseURL + "/v/" + j.a.Slug,
 		JobURL: "/host/assemblies/" + j.a.IDString() + "/cards/" + j.id}
 	p.NoIndex = true
+	p.Reprint = j.reprint
+	for i, n := range j.skipped {
+		if i > 0 {
+			p.Skipped += ", "
+		}
+		p.Skipped += strconv.Itoa(n)
+	}
 	if !j.finished() {
 		return h.env.Views.Render(c, "voting/cards_progress", p)
 	}
@@ -177,7 +196,7 @@ func (h *Handlers) cardsPage(c *fiber.Ctx) error {
 	for i := 0; i < len(j.codes); i += CardsPerPage {
 		var sheet []Card
 		for k := i; k < min(i+CardsPerPage, len(j.codes)); k++ {
-			sheet = append(sheet, Card{Short: j.codes[k].Short, QR: j.qrs[k]})
+			sheet = append(sheet, Card{Short: j.codes[k].Short, QR: j.qrs[k], Batch: j.batch, Number: j.codes[k].Number})
 		}
 		p.Sheets = append(p.Sheets, sheet)
 	}

@@ -21,13 +21,16 @@ type ConsolePage struct {
 	CanManage bool
 	Flash     string
 	Error     string
-	Ballot    string
-	MaxCodes  int
+	// Revealed is true once the projector shows the ranking.
+	Revealed bool
+	Ballot   string
+	MaxCodes int
 }
 
 // flashes are the only messages a redirect may ask the console to show.
 var flashes = map[string]string{
 	"opened": "console.flash_opened", "closed": "console.flash_closed", "revoked": "console.flash_revoked",
+	"revealed": "console.flash_revealed",
 }
 
 func (h *Handlers) renderConsole(c *fiber.Ctx, a *assembly.Assembly, errMsg string) error {
@@ -39,8 +42,13 @@ func (h *Handlers) renderConsole(c *fiber.Ctx, a *assembly.Assembly, errMsg stri
 	p := ConsolePage{Page: assembly.Page(c, a, i18n.T(web.Lang(c), "console.title")+" · "+a.Dong), A: a, Stats: st,
 		CanManage: u.CanManage(a.District, a.Dong), Error: errMsg, Ballot: h.env.BaseURL + "/v/" + a.Slug, MaxCodes: MaxCodes}
 	p.NoIndex, p.Wide = true, true
+	if a.State == assembly.StateClosed || a.State == assembly.StateAnnounced {
+		if p.Revealed, err = h.svc.IsRevealed(c.UserContext(), a); err != nil {
+			return err
+		}
+	}
 	if k, ok := flashes[c.Query("done")]; ok {
-		if k == "console.flash_opened" { // the one flash without a count
+		if k == "console.flash_opened" || k == "console.flash_revealed" { // the flashes without a count
 			p.Flash = i18n.T(p.Lang, k)
 		} else {
 			p.Flash = i18n.T(p.Lang, k, c.QueryInt("n"))
@@ -109,6 +117,18 @@ func (h *Handlers) consoleClose(c *fiber.Ctx) error {
 	return c.Redirect(consoleURL(id, "closed", r.Ballots), fiber.StatusSeeOther)
 }
 
+// consoleReveal shows the ranking on the projector.
+func (h *Handlers) consoleReveal(c *fiber.Ctx) error {
+	id, err := assemblyID(c)
+	if err != nil {
+		return err
+	}
+	if _, err := h.svc.Reveal(c.UserContext(), account.CurrentUser(c), id); err != nil {
+		return h.consoleFail(c, id, err)
+	}
+	return c.Redirect(consoleURL(id, "revealed", 0), fiber.StatusSeeOther)
+}
+
 // consoleIssue issues codes and starts rendering their cards.
 func (h *Handlers) consoleIssue(c *fiber.Ctx) error {
 	id, err := assemblyID(c)
@@ -117,12 +137,37 @@ func (h *Handlers) consoleIssue(c *fiber.Ctx) error {
 	}
 	n, _ := strconv.Atoi(strings.TrimSpace(c.FormValue("count")))
 	u := account.CurrentUser(c)
-	a, _, codes, err := h.svc.IssueCodes(c.UserContext(), u, id, n, c.FormValue("channel"))
+	a, batch, codes, err := h.svc.IssueCodes(c.UserContext(), u, id, n, c.FormValue("channel"))
 	if err != nil {
 		return h.consoleFail(c, id, err)
 	}
-	j := h.startCards(u, a, c.FormValue("channel"), codes)
+	j := h.startCards(u, a, c.FormValue("channel"), batch, codes, false, nil)
 	return c.Redirect("/host/assemblies/"+a.IDString()+"/cards/"+j.id, fiber.StatusSeeOther)
+}
+
+// consoleReprint reprints a card or a range of a batch: the same sheet as
+// at issue, marked as a reprint.
+func (h *Handlers) consoleReprint(c *fiber.Ctx) error {
+	id, err := assemblyID(c)
+	if err != nil {
+		return err
+	}
+	b := web.ParseID(c.FormValue("batch"))
+	if b == 0 {
+		return h.consoleFail(c, id, maeul.Errorf(maeul.ENOTFOUND, "code.no_batch"))
+	}
+	from, _ := strconv.Atoi(strings.TrimSpace(c.FormValue("from")))
+	to, _ := strconv.Atoi(strings.TrimSpace(c.FormValue("to")))
+	if strings.TrimSpace(c.FormValue("to")) == "" {
+		to = from // one card
+	}
+	u := account.CurrentUser(c)
+	r, err := h.svc.Reprint(c.UserContext(), u, id, b, from, to)
+	if err != nil {
+		return h.consoleFail(c, id, err)
+	}
+	j := h.startCards(u, r.A, r.Channel, b, r.Codes, true, r.Skipped)
+	return c.Redirect("/host/assemblies/"+r.A.IDString()+"/cards/"+j.id, fiber.StatusSeeOther)
 }
 
 func (h *Handlers) consoleRevoke(c *fiber.Ctx) error {

@@ -49,8 +49,10 @@ func (s *Service) paperRules(ctx context.Context, u *account.User, id int64) (*a
 
 // EnterPaper stores paper ballots (channel paper), all or none, each
 // recorded in the audit log with the staff member who entered it. Returns
-// the new ballots' ids. EINVALID names the first bad ballot; ECONFLICT when
-// voting is not open.
+// the new ballots' ids. EINVALID names the first bad ballot. Paper is
+// counted while voting is open and after it closes (the phones stop, the
+// desk goes on) until the result is announced; ECONFLICT before the vote
+// opens and once announced.
 func (s *Service) EnterPaper(ctx context.Context, u *account.User, id int64, ballots [][]AgendaRef) ([]string, error) {
 	if len(ballots) == 0 {
 		return nil, maeul.FieldErrorf(maeul.EINVALID, "ballots", "paper.none")
@@ -74,8 +76,8 @@ func (s *Service) EnterPaper(ctx context.Context, u *account.User, id int64, bal
 		}
 		all[i] = ids
 	}
-	if a.State != assembly.StateOpen {
-		return nil, maeul.Errorf(maeul.ECONFLICT, "ballot.not_open")
+	if err := paperOpen(a.State); err != nil {
+		return nil, err
 	}
 	out, err := s.insertPaper(ctx, a.ID, u.ID, all)
 	if err != nil {
@@ -89,7 +91,7 @@ func (s *Service) EnterPaper(ctx context.Context, u *account.User, id int64, bal
 // CorrectPaper replaces the choices of an entered paper ballot and records
 // the old and new choices. VoidPaper (choices nil) removes the ballot and
 // records what it held. ENOTFOUND for a ballot that is not a live paper
-// ballot of this assembly; ECONFLICT once voting has closed.
+// ballot of this assembly; ECONFLICT once the result is announced.
 func (s *Service) CorrectPaper(ctx context.Context, u *account.User, id int64, ballotID string, choices []AgendaRef, void bool) error {
 	a, _, rules, err := s.paperRules(ctx, u, id)
 	if err != nil {
@@ -120,6 +122,15 @@ func (s *Service) insertPaper(ctx context.Context, assemblyID, userID int64, all
 		return nil, err
 	}
 	defer tx.Rollback(ctx)
+	// FOR SHARE, as the trigger does: an announce waits for this entry, and
+	// an entry after the announce is refused with its own message.
+	var st string
+	if err := tx.QueryRow(ctx, `SELECT state FROM assemblies WHERE id = $1 FOR SHARE`, assemblyID).Scan(&st); err != nil {
+		return nil, err
+	}
+	if err := paperOpen(st); err != nil {
+		return nil, err
+	}
 	out := make([]string, len(all))
 	b := &pgx.Batch{}
 	for i, ids := range all {
@@ -151,14 +162,14 @@ func (s *Service) correctPaper(ctx context.Context, assemblyID, userID int64, bi
 		return err
 	}
 	defer tx.Rollback(ctx)
-	// FOR SHARE, like a ballot: a close waits for the correction, and a
-	// correction after the close is refused.
+	// FOR SHARE, like a ballot: an announce waits for the correction, and
+	// a correction after the announce is refused.
 	var st string
 	if err := tx.QueryRow(ctx, `SELECT state FROM assemblies WHERE id = $1 FOR SHARE`, assemblyID).Scan(&st); err != nil {
 		return err
 	}
-	if st != assembly.StateOpen {
-		return maeul.Errorf(maeul.ECONFLICT, "paper.closed")
+	if err := paperOpen(st); err != nil {
+		return err
 	}
 	var prev []int64
 	err = tx.QueryRow(ctx, `SELECT coalesce((SELECT array_agg(agenda_id ORDER BY position) FROM ballot_choices WHERE ballot_id = b.id), '{}')
@@ -195,6 +206,18 @@ func (s *Service) correctPaper(ctx context.Context, assemblyID, userID int64, bi
 		return err
 	}
 	return tx.Commit(ctx)
+}
+
+// paperOpen returns nil while the paper desk takes ballots: the vote is
+// open or closed, the result not yet announced.
+func paperOpen(state string) error {
+	switch state {
+	case assembly.StateOpen, assembly.StateClosed:
+		return nil
+	case assembly.StateAnnounced:
+		return maeul.Errorf(maeul.ECONFLICT, "paper.announced")
+	}
+	return maeul.Errorf(maeul.ECONFLICT, "ballot.not_open")
 }
 
 // PaperLog returns the latest audit entries of an assembly, newest first.

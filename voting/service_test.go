@@ -198,8 +198,7 @@ func TestServiceCastCloseCount(t *testing.T) {
 
 	_, err = d.submit(t, onsite[1].Code, "late", 0)
 	wantKey(t, err, maeul.ECONFLICT, "code.used")
-	_, err = d.svc.EnterPaper(ctx, d.host, d.a.ID, [][]voting.AgendaRef{d.refs(0)})
-	wantKey(t, err, maeul.ECONFLICT, "ballot.not_open")
+	// Paper goes on after the close (TestPaperAfterClose); phones do not.
 
 	a, err := assembly.FindAssembly(ctx, d.db.Pool, d.a.ID)
 	if err != nil {
@@ -312,8 +311,17 @@ func TestServicePaperDesk(t *testing.T) {
 	if _, err := d.svc.Close(ctx, d.host, d.a.ID); err != nil {
 		t.Fatal(err)
 	}
+	// The desk goes on after the close, and stops at the announcement.
+	if err := d.svc.CorrectPaperNumbers(ctx, d.host, d.a.ID, e.BallotID, "3"); err != nil {
+		t.Fatalf("correct after close: %v", err)
+	}
+	if _, err := d.db.Pool.Exec(ctx, `UPDATE assemblies SET state = 'announced', announced_at = now() WHERE id = $1`, d.a.ID); err != nil {
+		t.Fatal(err)
+	}
 	err = d.svc.CorrectPaper(ctx, d.host, d.a.ID, e.BallotID, nil, true)
-	wantKey(t, err, maeul.ECONFLICT, "paper.closed")
+	wantKey(t, err, maeul.ECONFLICT, "paper.announced")
+	_, err = d.svc.EnterPaper(ctx, d.host, d.a.ID, [][]voting.AgendaRef{d.refs(0)})
+	wantKey(t, err, maeul.ECONFLICT, "paper.announced")
 }
 
 // A store failure names its operation and is still seen as the database

@@ -124,6 +124,11 @@ func (s *Service) close(ctx context.Context, id int64) (st string, n int64, clos
 		if err := s.checkCounts(ctx, tx, a); err != nil {
 			return "", 0, false, err
 		}
+		// No card is reprinted after the close: its sealed plain codes go,
+		// in the close's transaction.
+		if _, err := tx.Exec(ctx, `DELETE FROM code_cards WHERE assembly_id = $1`, id); err != nil {
+			return "", 0, false, err
+		}
 	}
 	if n, err = countChannels(ctx, tx, id, map[string]int64{}); err != nil {
 		return "", 0, false, err

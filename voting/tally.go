@@ -20,15 +20,20 @@ const (
 // projector show it. While the assembly is open and sealed, Votes and Points
 // are nil and are left out of the JSON.
 type Tally struct {
-	AssemblyID  int64            `json:"-"`
-	Slug        string           `json:"slug"`
-	District    string           `json:"district"`
-	Dong        string           `json:"dong"`
-	Title       string           `json:"title"`
-	EndsAt      time.Time        `json:"ends_at"`
-	TieBreak    string           `json:"tie_break"`
-	State       string           `json:"state"`
-	Sealed      bool             `json:"sealed"`
+	AssemblyID int64     `json:"-"`
+	Slug       string    `json:"slug"`
+	District   string    `json:"district"`
+	Dong       string    `json:"dong"`
+	Title      string    `json:"title"`
+	EndsAt     time.Time `json:"ends_at"`
+	TieBreak   string    `json:"tie_break"`
+	State      string    `json:"state"`
+	Sealed     bool      `json:"sealed"`
+	// Revealed is true once the projector may show the ranking: the host
+	// revealed it after the close, or the result is announced. Hosts'
+	// tallies carry the numbers once closed whatever it says; a projector
+	// link's do not until it is true (ForProjector).
+	Revealed    bool             `json:"revealed"`
 	Method      string           `json:"method"`
 	BudgetCap   int64            `json:"budget_cap"`
 	Ballots     int64            `json:"ballots"`
@@ -70,6 +75,11 @@ func Count(ctx context.Context, q assembly.Querier, a *assembly.Assembly) (*Tall
 		return nil, err
 	}
 	t.Ballots, t.Channels = c.Ballots, c.Channels
+	if a.State == assembly.StateClosed || a.State == assembly.StateAnnounced {
+		if t.Revealed, err = Revealed(ctx, q, a); err != nil {
+			return nil, fmt.Errorf("voting: tally: revealed: %w", err)
+		}
+	}
 	if err := countCodes(ctx, q, a.ID, t); err != nil {
 		return nil, fmt.Errorf("voting: count codes: %w", err)
 	}
@@ -95,6 +105,29 @@ func Count(ctx context.Context, q assembly.Querier, a *assembly.Assembly) (*Tall
 		return nil, fmt.Errorf("voting: tally agendas: %w", err)
 	}
 	return t, nil
+}
+
+// Covered reports whether the projector must not show the ranking: the
+// numbers are sealed, or the vote has closed and the host has not revealed
+// the ranking yet (paper ballots may still be counted).
+func (t *Tally) Covered() bool {
+	return t.Sealed || t.State == assembly.StateClosed && !t.Revealed
+}
+
+// ForProjector returns the tally as a projector link may receive it: while
+// Covered, a copy without per-agenda numbers; otherwise t itself.
+func (t *Tally) ForProjector() *Tally {
+	if !t.Covered() || t.Sealed {
+		// A sealed tally carries no numbers already (Count): no copy.
+		return t
+	}
+	c := *t
+	c.Agendas = make([]AgendaTally, len(t.Agendas))
+	for i, g := range t.Agendas {
+		g.Votes, g.Points = nil, nil
+		c.Agendas[i] = g
+	}
+	return &c
 }
 
 // countCodes counts the codes issued and not revoked, per channel: the

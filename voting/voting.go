@@ -4,8 +4,8 @@
 //
 // The package has two halves. The domain half (Service, this file and
 // ballot.go, commit.go, receipt.go, codes.go, paper.go, state.go, stats.go,
-// count.go, tally.go) holds the rules and the SQL and knows nothing of
-// HTTP. The HTTP half (Handlers: routes.go, api*.go, pages*.go) parses
+// count.go, tally.go, reveal.go, reprint.go) holds the rules and the SQL
+// and knows nothing of HTTP. The HTTP half (Handlers: routes.go, api*.go, pages*.go) parses
 // requests, checks roles, calls the Service and renders.
 package voting
 
@@ -113,6 +113,9 @@ type IssuedCode struct {
 	Code  string `json:"code"`
 	Short string `json:"short"`
 	URL   string `json:"url"`
+	// Number is the card's number in its batch (1…), printed on the card,
+	// so that a jammed card or range can be reprinted (Reprint).
+	Number int `json:"number"`
 }
 
 // DemoCodes opens the demo assembly's vote if it is not open yet and issues

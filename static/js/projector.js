@@ -30,12 +30,19 @@ function manwon(n) {
   return s + group(m) + "만원";
 }
 
+// covered mirrors voting.Tally.Covered: no ranking while the numbers are
+// sealed, nor after the close until the host reveals it (a host's page
+// gets the numbers, but the wall does not draw them).
+export function covered(tally) {
+  return !!tally.sealed || (tally.state === "closed" && !tally.revealed);
+}
+
 // order mirrors live.Order: points for ranked, votes otherwise; ties by the
 // assembly's tie-break; the money is handed out in that order to agendas
 // with votes, skipping those that do not fit.
 export function order(tally) {
   const gs = tally.agendas || [];
-  if (tally.sealed || gs.length === 0 || gs[0].votes === undefined) return null;
+  if (covered(tally) || gs.length === 0 || gs[0].votes === undefined) return null;
   const score = (g) => (tally.method === "ranked" ? g.points : g.votes) || 0;
   const rows = gs.map((g) => ({ ...g, score: score(g) }));
   rows.sort((a, b) => {
@@ -88,7 +95,7 @@ function render(tally) {
   root.classList.toggle("revealed", show);
   const sealed = $("sealed");
   sealed.hidden = show;
-  sealed.textContent = rows === null ? t("sealed") : t("hidden");
+  sealed.textContent = rows !== null ? t("hidden") : tally.state === "closed" && covered(tally) ? t("covered") : t("sealed");
   const ol = $("rows");
   ol.replaceChildren();
   $("cap").hidden = !show;
@@ -157,11 +164,36 @@ function connect() {
     root.dataset.online = "true";
     try { render(JSON.parse(ev.data)); } catch (e) { /* a bad message: keep the last tally */ }
   };
-  ws.onclose = () => { ws = null; offline(); retry(); };
+  ws.onclose = (ev) => {
+    ws = null;
+    if (ev.code === 4404) { gone(); return; }
+    offline(); retry();
+  };
   ws.onerror = () => { if (ws) ws.close(); };
 }
 
+// gone: the assembly no longer exists (a rehearsal's copy is deleted at
+// its end). Stop, cover the numbers and say so; never reconnect.
+let ended = false;
+function gone() {
+  ended = true;
+  clearTimeout(timer);
+  root.dataset.online = "gone";
+  root.classList.remove("revealed");
+  const st = $("state");
+  st.className = "state state-gone";
+  st.textContent = t("state-gone");
+  $("rows").replaceChildren();
+  $("cap").hidden = true;
+  const sealed = $("sealed");
+  sealed.hidden = false;
+  sealed.textContent = t("gone");
+  conn.hidden = false;
+  conn.textContent = t("gone");
+}
+
 function retry() {
+  if (ended) return;
   clearTimeout(timer);
   const wait = Math.min(10000, 500 * 2 ** tries) * (0.75 + Math.random() / 2);
   tries = Math.min(tries + 1, 6);
@@ -169,7 +201,7 @@ function retry() {
 }
 
 window.addEventListener("offline", () => { if (ws) ws.close(); });
-window.addEventListener("online", () => { if (!ws) { tries = 0; connect(); } });
+window.addEventListener("online", () => { if (!ws && !ended) { tries = 0; connect(); } });
 
 // The clock, in Seoul time whatever the wall computer's zone.
 const clock = $("clock");
@@ -189,12 +221,39 @@ document.addEventListener("keydown", (e) => {
     if (document.fullscreenElement) document.exitFullscreen();
     else document.documentElement.requestFullscreen().catch(() => {});
   } else if (e.key === "r") {
-    if (last && order(last) !== null) { userHidden = !userHidden; render(last); }
+    if (last && root.dataset.reveal && last.state === "closed" && !last.revealed) reveal();
+    else if (last && order(last) !== null) { userHidden = !userHidden; render(last); }
   } else if (e.key === "?") {
     help.hidden = !help.hidden;
   } else if (e.key === "Escape") {
     help.hidden = true;
   }
 });
+
+// Revealing (a host's projector only: the page sets data-reveal for a
+// host who manages the assembly). A wall's stray key must not reveal: the
+// first r asks, a second one within five seconds reveals.
+let armed = 0;
+async function reveal() {
+  if (Date.now() - armed > 5000) {
+    armed = Date.now();
+    conn.hidden = false;
+    conn.textContent = t("reveal-again");
+    return;
+  }
+  armed = 0;
+  try {
+    const res = await fetch(root.dataset.reveal, { method: "POST", credentials: "same-origin",
+      headers: { "X-CSRF-Token": root.dataset.csrf || "", "Content-Type": "application/json" }, body: "{}" });
+    if (!res.ok) throw new Error(String(res.status));
+    conn.hidden = true;
+    delete root.dataset.reveal;
+    // The feed will say so too; draw it now.
+    if (last) render({ ...last, revealed: true });
+  } catch (err) {
+    conn.hidden = false;
+    conn.textContent = t("reveal-failed");
+  }
+}
 
 connect();
