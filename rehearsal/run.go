@@ -41,6 +41,9 @@ type Service struct {
 	// SelfURL is where the simulated phones connect: this instance's own
 	// loopback address, so a rehearsal never leaves the machine.
 	SelfURL func() string
+	// OnChange is told the id of a copy it deleted, so that the live feed
+	// ends its projector at once (nil: the feed's resync finds it).
+	OnChange func(int64)
 
 	pool *pgxpool.Pool
 	log  *slog.Logger
@@ -347,6 +350,10 @@ func (s *Service) drive(r *run, codes []string, agendas []assembly.Agenda) {
 func (s *Service) removeCopy(runID, copyID int64) {
 	if err := assembly.DeleteRehearsal(context.Background(), s.pool, copyID); err != nil {
 		s.log.Error("rehearsal: remove copy", "run", runID, "copy", copyID, "err", err)
+		return
+	}
+	if s.OnChange != nil {
+		s.OnChange(copyID)
 	}
 }
 

@@ -115,6 +115,7 @@ func New(cfg Config, pool *pgxpool.Pool) (*Server, error) {
 		return out, err
 	}
 	s.Rehearsals = rehearsal.NewService(s.life, pool, log, issue, s.SelfURL)
+	s.Rehearsals.OnChange = s.Hub.Changed
 
 	app := s.App
 	app.Get("/healthz", func(c *fiber.Ctx) error {
