@@ -1,6 +1,7 @@
 package selection
 
 import (
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -10,6 +11,15 @@ import (
 	"maeul/account"
 	"maeul/web"
 )
+
+// param is a path parameter, unescaped (Korean names arrive percent-encoded).
+func param(c *fiber.Ctx, name string) string {
+	v := c.Params(name)
+	if u, err := url.PathUnescape(v); err == nil {
+		return u
+	}
+	return v
+}
 
 func yearParam(c *fiber.Ctx) (int, error) {
 	y, err := strconv.Atoi(c.Params("year"))
@@ -107,7 +117,7 @@ func (h *Handlers) apiApplications(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	as, err := h.svc.Applications(c.UserContext(), account.CurrentUser(c), c.Params("district"), y)
+	as, err := h.svc.Applications(c.UserContext(), account.CurrentUser(c), param(c, "district"), y)
 	if err != nil {
 		return err
 	}
@@ -132,7 +142,7 @@ func (h *Handlers) apiReview(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	u, d := account.CurrentUser(c), c.Params("district")
+	u, d := account.CurrentUser(c), param(c, "district")
 	r, err := h.svc.Review(c.UserContext(), u, d, y)
 	if err != nil {
 		return err
@@ -150,7 +160,7 @@ func (h *Handlers) apiReport(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	r, err := h.svc.Report(c.UserContext(), account.CurrentUser(c), c.Params("district"), y)
+	r, err := h.svc.Report(c.UserContext(), account.CurrentUser(c), param(c, "district"), y)
 	if err != nil {
 		return err
 	}
@@ -330,7 +340,7 @@ func (h *Handlers) apiRemoveDong(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := h.svc.RemoveDong(c.UserContext(), account.CurrentUser(c), y, c.Params("district"), c.Params("dong")); err != nil {
+	if err := h.svc.RemoveDong(c.UserContext(), account.CurrentUser(c), y, param(c, "district"), param(c, "dong")); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
@@ -348,7 +358,7 @@ func (h *Handlers) apiSetGroup(c *fiber.Ctx) error {
 	if err := web.DecodeJSON(c, &in); err != nil {
 		return err
 	}
-	if err := h.svc.SetGroup(c.UserContext(), account.CurrentUser(c), y, c.Params("district"), in.Group); err != nil {
+	if err := h.svc.SetGroup(c.UserContext(), account.CurrentUser(c), y, param(c, "district"), in.Group); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)

@@ -45,7 +45,7 @@ func (h *Handlers) printApplication(c *fiber.Ctx) error {
 }
 
 func districtOf(c *fiber.Ctx, u *account.User) string {
-	if d := c.Params("district"); d != "" {
+	if d := param(c, "district"); d != "" {
 		return d
 	}
 	if d := c.Query("district"); d != "" {

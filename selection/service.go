@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -21,16 +22,26 @@ import (
 type Service struct {
 	pool    *pgxpool.Pool
 	council *council.Service
-	// Now is the clock (tests move it around 3.31).
-	Now     func() time.Time
+	clock   atomic.Pointer[func() time.Time]
 	sources map[string]StepSource
 }
 
 // NewService returns the service; council reads the rosters.
 func NewService(pool *pgxpool.Pool, c *council.Service) *Service {
-	s := &Service{pool: pool, council: c, Now: time.Now, sources: map[string]StepSource{}}
+	s := &Service{pool: pool, council: c, sources: map[string]StepSource{}}
 	s.registerOwnSources()
 	return s
+}
+
+// SetClock replaces the clock (tests move it around 3.31); safe while serving.
+func (s *Service) SetClock(now func() time.Time) { s.clock.Store(&now) }
+
+// Now is the service's clock.
+func (s *Service) Now() time.Time {
+	if f := s.clock.Load(); f != nil {
+		return (*f)()
+	}
+	return time.Now()
 }
 
 var seoul = func() *time.Location {
