@@ -355,6 +355,24 @@ func TestSelectionJourney(t *testing.T) {
 		}
 	})
 
+	t.Run("the pages show where each side stands", func(t *testing.T) {
+		page := string(gu.Get(t, "/host/selection?year=2026").Body)
+		for _, w := range []string{"받은 신청서 — 3건 접수, 완결 3건", "✓ 구성기준 충족", "위원4", "그 외 — 최대 1개 동 선정",
+			"시에 심의결과를 보고함", "기한 지남", `<label for="p_funding">운영비 확보 (0–10)</label>`} {
+			if !strings.Contains(page, w) {
+				t.Errorf("the district page lacks %q", w)
+			}
+		}
+		r := gu.PostForm(t, "/host/selection/members", url.Values{"year": {"2026"}, "name": {"늦은위원"}, "sector": {"civil"}, "role": {"other"}})
+		if r.Status != 409 || !strings.Contains(string(r.Body), "이미 시에 보고했습니다") {
+			t.Fatalf("a member added after the report: %d", r.Status)
+		}
+		dong := string(mw.Get(t, "/host/selection?year=2026").Body)
+		if !strings.Contains(dong, "심의 순위 1위") || !strings.Contains(dong, "<strong>선정</strong>") {
+			t.Fatal("the dong's page does not show its selection")
+		}
+	})
+
 	t.Run("the timeline", func(t *testing.T) {
 		var tl selection.Timeline
 		r := mw.API(t, "GET", "/api/v1/timeline/2026", nil)
