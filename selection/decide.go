@@ -191,6 +191,19 @@ func (s *Service) SubmitReport(ctx context.Context, u *account.User, year int) (
 		if !r.Skipped && (r.HeldAt == nil || r.Place == "") {
 			return maeul.FieldErrorf(maeul.EINVALID, "place", "selection.err.meeting")
 		}
+		// The city may have changed the group since the decision.
+		g, err := groupOf(ctx, tx, u.District, year)
+		if err != nil {
+			return err
+		}
+		var n int
+		if err := tx.QueryRow(ctx, `SELECT count(*) FROM selection_applications WHERE district = $1 AND plan_year = $2 AND selected`,
+			u.District, year).Scan(&n); err != nil {
+			return err
+		}
+		if g == nil || n > g.Quota {
+			return maeul.Errorf(maeul.EINVALID, "selection.err.over_quota", n)
+		}
 		if _, err := tx.Exec(ctx, `INSERT INTO selection_register (plan_year, district, dong, source, chatdong, rank, added_by, added_at)
 			SELECT plan_year, district, dong, 'district', chatdong, rank, $3, $4 FROM selection_applications
 			WHERE district = $1 AND plan_year = $2 AND selected

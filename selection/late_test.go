@@ -26,7 +26,7 @@ func TestLateAroundMarch31(t *testing.T) {
 		}
 	}
 	want := map[string]string{StepApplication: "03-31", StepSelection: "03-31", StepOrganisation: "04-30", StepSurvey: "04-30",
-		StepReviews: "05-31", StepDrafts: "06-30", StepBooklet: "07-17", StepAssembly: "07-17", StepSubmission: "07-17"}
+		StepReviews: "06-17", StepDrafts: "06-30", StepBooklet: "07-17", StepAssembly: "07-17", StepSubmission: "07-17"}
 	for _, st := range Steps {
 		if got := DefaultDue(2026, st).Format("01-02"); got != want[st] {
 			t.Errorf("%s due %s, want %s", st, got, want[st])

@@ -31,8 +31,8 @@ var Steps = []string{StepApplication, StepSelection, StepOrganisation, StepSurve
 
 // DefaultDue is the seed's schedule for a plan year (Ⅴ 주요 추진일정 and the
 // 운영절차 table): 동 선정 ~3.31 (참여신청 and the district's 심의결과 통보);
-// 운영체계구상 4월중; 자원조사·의제발굴 4월중; 발굴의제 실행체계 (reviews) 5월중;
-// 실행계획 수립 6월중; 마을총회 7월중 — before 선정의제 제출 by the dong on 7.17,
+// 운영체계구상 4월중; 자원조사·의제발굴 4월중; 실행계획 수립 6월중; the
+// departments' final reviews one month before the assembly (6.17); 마을총회 7월중 — before 선정의제 제출 by the dong on 7.17,
 // so the assembly and its booklet are due by 7.17 (the seed gives the booklet
 // no date of its own); 선정의제 제출 동 7.17.
 func DefaultDue(year int, step string) time.Time {
@@ -43,7 +43,9 @@ func DefaultDue(year int, step string) time.Time {
 	case StepOrganisation, StepSurvey:
 		return d(4, 30)
 	case StepReviews:
-		return d(5, 31)
+		// 최종 검토의견서: "마을총회 개최 1개월 전까지" — a month before the
+		// assembly's last day (7.17).
+		return d(6, 17)
 	case StepDrafts:
 		return d(6, 30)
 	case StepBooklet, StepAssembly, StepSubmission:
