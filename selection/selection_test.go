@@ -391,6 +391,27 @@ func TestSelectionJourney(t *testing.T) {
 		if tl.Steps[1].State != "late" || tl.Late != 1 {
 			t.Fatalf("성산1동, not selected after 3.31: %+v", tl.Steps[1])
 		}
+		// Later steps: a source registered for a step (as the lead wires the
+		// planning package's), and 망원1동's assembly published and closed.
+		svc.RegisterSource(selection.StepOrganisation, func(_ context.Context, year int, district, dong string) (*time.Time, error) {
+			if dong != "망원1동" {
+				return nil, nil
+			}
+			at := time.Date(year, 4, 20, 19, 0, 0, 0, seoul)
+			return &at, nil
+		})
+		a, _ := e.Fixture(t, servertest.FixtureOptions{District: "마포구", Dong: "망원1동", State: "closed"})
+		if _, err := e.DB.Pool.Exec(ctx, `UPDATE assemblies SET opened_at = $2, closed_at = $3 WHERE id = $1`, a.ID,
+			time.Date(2026, 7, 15, 14, 0, 0, 0, seoul), time.Date(2026, 7, 15, 17, 0, 0, 0, seoul)); err != nil {
+			t.Fatal(err)
+		}
+		mw.API(t, "GET", "/api/v1/timeline/2026", nil).JSON(t, &tl)
+		for _, s := range tl.Steps {
+			states[s.Step] = s.State
+		}
+		if states["organisation"] != "done" || states["booklet"] != "done" || states["assembly"] != "done" || states["submission"] != "due" {
+			t.Fatalf("%+v", states)
+		}
 		// The city moves the selection's last day; the timeline follows.
 		want(t, 200, city.API(t, "PUT", "/api/v1/timeline/2026/schedule", map[string]string{"selection": "2026-04-10"}), "schedule")
 		want(t, 422, city.API(t, "PUT", "/api/v1/timeline/2026/schedule", map[string]string{"selection": "2027-04-10"}), "another year's date")

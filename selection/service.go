@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 	"unicode/utf8"
@@ -23,6 +24,7 @@ type Service struct {
 	pool    *pgxpool.Pool
 	council *council.Service
 	clock   atomic.Pointer[func() time.Time]
+	mu      sync.RWMutex // guards sources
 	sources map[string]StepSource
 }
 

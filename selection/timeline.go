@@ -145,12 +145,15 @@ func (s *Service) SetDue(ctx context.Context, u *account.User, year int, step, d
 type StepSource func(ctx context.Context, year int, district, dong string) (*time.Time, error)
 
 // RegisterSource sets the source of a step (the lead wires organisation,
-// survey, drafts and reviews from the planning package). Call before serving.
+// survey, drafts and reviews from the planning package); it replaces the
+// step's source, if any.
 func (s *Service) RegisterSource(step string, src StepSource) {
 	if !validStep(step) {
 		panic("selection: unknown step " + step)
 	}
+	s.mu.Lock()
 	s.sources[step] = src
+	s.mu.Unlock()
 }
 
 // at runs one query returning a nullable time.
@@ -204,7 +207,9 @@ func (s *Service) timeline(ctx context.Context, sch map[string]time.Time, year i
 	now := s.Now()
 	for _, st := range Steps {
 		ss := StepState{Step: st, Due: sch[st]}
+		s.mu.RLock()
 		src := s.sources[st]
+		s.mu.RUnlock()
 		if src == nil {
 			ss.State = "unknown"
 		} else {
