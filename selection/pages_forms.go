@@ -137,8 +137,16 @@ func (h *Handlers) formSchedule(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	sch, custom, err := h.svc.Schedule(c.UserContext(), y)
+	if err != nil {
+		return err
+	}
 	for _, st := range Steps {
-		if err := h.svc.SetDue(c.UserContext(), account.CurrentUser(c), y, st, c.FormValue("due_"+st)); err != nil {
+		v := strings.TrimSpace(c.FormValue("due_" + st))
+		if v == sch[st].Format("2006-01-02") && !custom[st] {
+			continue // unchanged: the seed's date stays the seed's
+		}
+		if err := h.svc.SetDue(c.UserContext(), account.CurrentUser(c), y, st, v); err != nil {
 			return h.formDone(c, y, err, "")
 		}
 	}

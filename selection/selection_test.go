@@ -425,6 +425,31 @@ func TestSelectionJourney(t *testing.T) {
 			t.Fatalf("the district sees %d dongs, want 4 (register ∪ applications)", len(dist.Dongs))
 		}
 		want(t, 403, jongno.API(t, "GET", "/api/v1/timeline/2026?district="+url.QueryEscape("마포구"), nil), "another district's timeline")
+		// The city's schedule form keeps the seed's dates that were not changed.
+		form := url.Values{"year": {"2026"}}
+		for _, st := range selection.Steps {
+			form.Set("due_"+st, selection.DefaultDue(2026, st).Format("2006-01-02"))
+		}
+		form.Set("due_selection", "2026-04-10")
+		form.Set("due_assembly", "2026-07-20")
+		want(t, 303, city.PostForm(t, "/host/selection/schedule", form), "schedule form")
+		want(t, 403, gu.PostForm(t, "/host/selection/schedule", form), "a district's schedule form")
+		var sch struct {
+			Steps []struct {
+				Step, Due string
+				Custom    bool
+			}
+		}
+		city.API(t, "GET", "/api/v1/timeline/2026/schedule", nil).JSON(t, &sch)
+		var changed []string
+		for _, st := range sch.Steps {
+			if st.Custom {
+				changed = append(changed, st.Step+"="+st.Due)
+			}
+		}
+		if strings.Join(changed, " ") != "selection=2026-04-10 assembly=2026-07-20" {
+			t.Fatalf("custom steps %v", changed)
+		}
 		page := string(gu.Get(t, "/host/timeline?year=2026").Body)
 		for _, w := range []string{"참여신청", "동 선정", "운영체계 구상", "자원조사·의제발굴", "실행계획 수립", "담당부서 검토", "자료집 공개", "마을총회", "선정의제 제출", "성산1동", "연남동"} {
 			if !strings.Contains(page, w) {
