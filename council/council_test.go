@@ -91,7 +91,7 @@ func TestRosterEndToEnd(t *testing.T) {
 	const page = "/host/council?year=2026"
 
 	t.Run("names are not stored unless asked", func(t *testing.T) {
-		r := upload(t, e, h, h.CSRF, year, "명단.csv", rosterCSV(30, 18, 15, 3))
+		r := upload(t, e, h, h.CSRF, year, "명단.csv", rosterCSV(30, 17, 15, 3))
 		if r.status != 303 || !strings.Contains(r.loc, "done=saved") {
 			t.Fatalf("%d %s %s", r.status, r.loc, r.body)
 		}
@@ -102,7 +102,7 @@ func TestRosterEndToEnd(t *testing.T) {
 			t.Fatalf("total %d", n)
 		}
 		body := string(h.Get(t, page).Body)
-		for _, want := range []string{"✓ 충족", "현재 30명", "남성 18명 · 여성 12명 — 많은 쪽 60.0%", "일반 주민 15명 / 전체 30명 — 50.0%",
+		for _, want := range []string{"✓ 충족", "현재 30명", "남성 17명 · 여성 13명 — 많은 쪽 56.7%", "일반 주민 15명 / 전체 30명 — 50.0%",
 			"39세 이하 3명 / 전체 30명 — 10.0%", "1987년생 이후", "이름은 저장하지 않았습니다"} {
 			if !strings.Contains(body, want) {
 				t.Errorf("page lacks %q", want)
@@ -114,7 +114,7 @@ func TestRosterEndToEnd(t *testing.T) {
 	})
 	t.Run("the application is filled from the counts", func(t *testing.T) {
 		body := string(h.Get(t, "/host/council/application?year=2026").Body)
-		for _, want := range []string{"서식 2-1", "총 인원 (30명)", "남성 (18명) · 여성 (12명)", "주민자치위원 : 15명, 통/반장 : 0명, 일반시민 : 15명",
+		for _, want := range []string{"서식 2-1", "총 인원 (30명)", "남성 (17명) · 여성 (13명)", "주민자치위원 : 15명, 통/반장 : 0명, 일반시민 : 15명",
 			"30대 이하 (3명), 40대 (0명), 50대 (0명), 60대 (27명), 70대 이상 (0명)", "마포구청장 귀하", "(서명 또는 날인)"} {
 			if !strings.Contains(body, want) {
 				t.Errorf("application lacks %q", want)
@@ -135,6 +135,25 @@ func TestRosterEndToEnd(t *testing.T) {
 			t.Fatal("English page lacks the rule words")
 		}
 		h.Get(t, page+"&lang=ko")
+	})
+	t.Run("a 찾동 마을계획단 is exempt and shown so", func(t *testing.T) {
+		if res := h.PostForm(t, "/host/council/type", url.Values{"year": {"2026"}, "council_type": {"planned"}, "chatdong": {"1"}}); res.Status != 303 {
+			t.Fatalf("%d %s", res.Status, res.Body)
+		}
+		body := string(h.Get(t, page).Body)
+		if strings.Contains(body, "✗ 미충족") || strings.Count(body, "적용 제외 (찾동 마을계획단)") != 3 || !strings.Contains(body, "chatdong-note") {
+			t.Fatalf("a 찾동 team's rules are not shown as exempt:\n%s", body)
+		}
+		list := string(gu.Get(t, "/host/council?year=2026").Body)
+		if !strings.Contains(list, "적용 제외") || strings.Contains(list, "✗ 미충족") {
+			t.Fatalf("the district's list does not show the exemption:\n%s", list)
+		}
+		if res := h.PostForm(t, "/host/council/type", url.Values{"year": {"2026"}, "council_type": {""}}); res.Status != 303 {
+			t.Fatalf("%d %s", res.Status, res.Body)
+		}
+		if body := string(h.Get(t, page).Body); strings.Count(body, "✗ 미충족") != 3 {
+			t.Fatal("unticking 찾동 does not bring the failing rules back")
+		}
 	})
 	t.Run("kept names, then deleted; counts stay", func(t *testing.T) {
 		f := map[string]string{"year": "2026", "keep_names": "1", "council_type": "planned"}

@@ -16,6 +16,7 @@ import (
 type RuleView struct {
 	Label, Detail string
 	OK            bool
+	Exempt        bool // a 찾동 마을계획단: shown as exempt, not as failing
 }
 
 func thisYear() int { return time.Now().In(web.Seoul).Year() }
@@ -44,7 +45,7 @@ func ruleViews(lang string, r *Roster, rs []Rule) []RuleView {
 		{Label: t("council.rule.young", r.PlanYear-YoungAgeInclusive, MinYoungPct), Detail: t("council.rule.young_have", r.Age39, r.Total, pct(rs[3]))},
 	}
 	for i := range vs {
-		vs[i].OK = rs[i].OK
+		vs[i].OK, vs[i].Exempt = rs[i].OK, rs[i].Exempt
 	}
 	return vs
 }

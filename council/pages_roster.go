@@ -41,6 +41,7 @@ type ListRow struct {
 	District, Dong, Link string
 	Total                int
 	AllOK                bool
+	Chatdong             bool
 }
 
 func (h *Handlers) newRosterPage(c *fiber.Ctx) RosterPage {
@@ -86,7 +87,7 @@ func (h *Handlers) renderList(c *fiber.Ctx, p RosterPage, u *account.User) error
 		return err
 	}
 	for _, r := range rs {
-		p.List = append(p.List, ListRow{District: r.District, Dong: r.Dong, Total: r.Total, AllOK: AllOK(Rules(r.Counts)),
+		p.List = append(p.List, ListRow{District: r.District, Dong: r.Dong, Total: r.Total, AllOK: AllOK(Exempted(Rules(r.Counts), r.Chatdong)), Chatdong: r.Chatdong,
 			Link: "/host/council?district=" + urlQuery(r.District) + "&dong=" + urlQuery(r.Dong) + "&year=" + strconv.Itoa(p.Year)})
 	}
 	return h.env.Views.Render(c, "council/roster", p)
@@ -197,6 +198,9 @@ func (h *Handlers) setType(c *fiber.Ctx) error {
 		return err
 	}
 	if err := h.svc.SetType(c.UserContext(), u.District, u.Dong, year, c.FormValue("council_type")); err != nil {
+		return err
+	}
+	if err := h.svc.SetChatdong(c.UserContext(), u.District, u.Dong, year, c.FormValue("chatdong") != ""); err != nil {
 		return err
 	}
 	return c.Redirect("/host/council?year="+strconv.Itoa(year)+"&done=type", fiber.StatusSeeOther)

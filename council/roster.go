@@ -113,12 +113,15 @@ type Rule struct {
 	Total int
 	Pct   float64 // Have as a percentage of Total (one decimal shown)
 	Need  string  // message key of the threshold text
+	// Exempt: the rule does not apply (a 찾동 마을계획단: "구성기준과 상관없이
+	// … 진행 가능"); OK keeps what the numbers say.
+	Exempt bool
 }
 
 // Composition thresholds of the plan (2017 운영계획, 동회의 구성기준).
 const (
 	MinMembers        = 30 // 최소 30명 이상
-	MaxGenderPct      = 60 // 특정 성별이 60 %를 넘지 않도록
+	MaxGenderPct      = 60 // 특정 성별이 60% 이상이 되지 않도록: each gender below 60 %
 	MinNonOfficials   = 50 // 주민자치위원·통반장 아닌 주민 50 % 이상
 	MinYoungPct       = 10 // 39세 이하 10 % 이상
 	YoungAgeInclusive = 39
@@ -126,7 +129,8 @@ const (
 
 // Rules checks the four composition rules. Percentages are compared in
 // integers (have×100 against pct×total), so the boundaries are exact: 60 %
-// of one gender passes, 50 % non-officials passes, 10 % young passes.
+// of one gender fails ("60% 이상이 되지 않도록"), 50 % non-officials passes,
+// 10 % young passes.
 func Rules(c Counts) []Rule {
 	pct := func(n int) float64 {
 		if c.Total == 0 {
@@ -138,16 +142,26 @@ func Rules(c Counts) []Rule {
 	nonOfficials := c.General
 	return []Rule{
 		{Key: "council.rule.members", OK: c.Total >= MinMembers, Have: c.Total, Total: c.Total, Pct: 100},
-		{Key: "council.rule.gender", OK: c.Total > 0 && bigger*100 <= MaxGenderPct*c.Total, Have: bigger, Total: c.Total, Pct: pct(bigger)},
+		{Key: "council.rule.gender", OK: c.Total > 0 && bigger*100 < MaxGenderPct*c.Total, Have: bigger, Total: c.Total, Pct: pct(bigger)},
 		{Key: "council.rule.general", OK: c.Total > 0 && nonOfficials*100 >= MinNonOfficials*c.Total, Have: nonOfficials, Total: c.Total, Pct: pct(nonOfficials)},
 		{Key: "council.rule.young", OK: c.Total > 0 && c.Age39*100 >= MinYoungPct*c.Total, Have: c.Age39, Total: c.Total, Pct: pct(c.Age39)},
 	}
 }
 
-// AllOK reports whether every rule passes.
+// Exempted returns the rules marked Exempt when chatdong (a 찾동 마을계획단).
+func Exempted(rs []Rule, chatdong bool) []Rule {
+	if chatdong {
+		for i := range rs {
+			rs[i].Exempt = true
+		}
+	}
+	return rs
+}
+
+// AllOK reports whether every rule passes or is exempt.
 func AllOK(rs []Rule) bool {
 	for _, r := range rs {
-		if !r.OK {
+		if !r.OK && !r.Exempt {
 			return false
 		}
 	}

@@ -43,9 +43,12 @@ func TestRulesAtTheBoundaries(t *testing.T) {
 	}{
 		{"30 members pass", crowd(30, 15, 0, 3), 0, true},
 		{"29 members fail", crowd(29, 14, 0, 3), 0, false},
-		{"exactly 60 % men pass", crowd(30, 18, 0, 3), 1, true},
+		{"exactly 60 % men fail (특정 성별이 60% 이상이 되지 않도록)", crowd(30, 18, 0, 3), 1, false},
+		{"59 % men pass (17 of 29)", crowd(29, 17, 0, 3), 1, true},
+		{"56.7 % men pass (17 of 30)", crowd(30, 17, 0, 3), 1, true},
 		{"61 % men fail (19 of 31)", crowd(31, 19, 0, 4), 1, false},
-		{"exactly 60 % women pass", crowd(30, 12, 0, 3), 1, true},
+		{"exactly 60 % women fail", crowd(30, 12, 0, 3), 1, false},
+		{"50/50 passes", crowd(30, 15, 0, 3), 1, true},
 		{"63 % women fail (19 of 30 → 11 men)", crowd(30, 11, 0, 3), 1, false},
 		{"exactly 50 % non-officials pass", crowd(30, 15, 15, 3), 2, true},
 		{"under 50 % non-officials fail (14 of 30)", crowd(30, 15, 16, 3), 2, false},
@@ -168,4 +171,20 @@ func TestParseFile(t *testing.T) {
 			}
 		}
 	})
+}
+
+func TestChatdongIsExempt(t *testing.T) {
+	rs := Rules(Count(crowd(10, 9, 10, 0), 2026))
+	if AllOK(rs) {
+		t.Fatal("a council of 10 with 90 % men passes")
+	}
+	rs = Exempted(rs, true)
+	if !AllOK(rs) {
+		t.Fatal("a 찾동 마을계획단 is not exempt")
+	}
+	for _, r := range rs {
+		if r.OK || !r.Exempt {
+			t.Fatalf("rule %s: OK %v Exempt %v: the numbers must still say what they say, marked exempt", r.Key, r.OK, r.Exempt)
+		}
+	}
 }

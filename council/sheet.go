@@ -44,7 +44,7 @@ func (s *Service) Sheet(ctx context.Context, district, dong string, year int) (*
 	if err != nil {
 		return nil, err
 	}
-	sh := &Sheet{Roster: r, Rules: Rules(r.Counts)}
+	sh := &Sheet{Roster: r, Rules: Exempted(Rules(r.Counts), r.Chatdong)}
 	sh.AllOK = AllOK(sh.Rules)
 	if r.KeepNames {
 		if sh.Members, err = s.Members(ctx, r.ID); err != nil {

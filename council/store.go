@@ -29,6 +29,8 @@ type Roster struct {
 	Dong        string  `db:"dong"`
 	PlanYear    int     `db:"plan_year"`
 	CouncilType *string `db:"council_type"`
+	// Chatdong: the council is a 찾동 마을계획단 (exempt from the rules).
+	Chatdong bool `db:"chatdong"`
 	Counts
 	KeepNames  bool      `db:"keep_names"`
 	UploadedAt time.Time `db:"uploaded_at"`
@@ -52,7 +54,7 @@ type Upload struct {
 	Members        []Member
 }
 
-const rosterCols = `id, district, dong, plan_year, council_type, total, male, female, committee, tong, ban,
+const rosterCols = `id, district, dong, plan_year, council_type, chatdong, total, male, female, committee, tong, ban,
 	general, age_39_under, age_40s, age_50s, age_60s, age_70_over, keep_names, uploaded_at`
 
 // councilType checks a council type; "" is stored as NULL.
@@ -206,6 +208,20 @@ func (s *Service) SetType(ctx context.Context, district, dong string, year int, 
 		WHERE district = $1 AND dong = $2 AND plan_year = $3`, district, dong, year, ct)
 	if err != nil {
 		return fmt.Errorf("council: set type: %w", err)
+	}
+	if tag.RowsAffected() == 0 {
+		return maeul.Errorf(maeul.ENOTFOUND, "council.err.no_roster")
+	}
+	return nil
+}
+
+// SetChatdong marks the council as a 찾동 마을계획단 or not. Returns ENOTFOUND
+// without a roster.
+func (s *Service) SetChatdong(ctx context.Context, district, dong string, year int, on bool) error {
+	tag, err := s.pool.Exec(ctx, `UPDATE council_rosters SET chatdong = $4
+		WHERE district = $1 AND dong = $2 AND plan_year = $3`, district, dong, year, on)
+	if err != nil {
+		return fmt.Errorf("council: set chatdong: %w", err)
 	}
 	if tag.RowsAffected() == 0 {
 		return maeul.Errorf(maeul.ENOTFOUND, "council.err.no_roster")

@@ -53,8 +53,10 @@ type StatusTotals struct {
 }
 
 // FindDistrictStatus lists the dongs of a district for a plan year: every
-// dong that has an assembly that year or a dong host account, with its
-// submission. "missing" is such a dong without one.
+// dong that has an assembly that year, and every dong of the year's register
+// of selected dongs (selection) — or, for a year without a register, every
+// dong with a host account — with its submission. "missing" is such a dong
+// without one.
 func FindDistrictStatus(ctx context.Context, q assembly.Querier, district string, year int) (*DistrictStatus, error) {
 	dl, err := FindDeadlines(ctx, q, year)
 	if err != nil {
@@ -70,7 +72,11 @@ func FindDistrictStatus(ctx context.Context, q assembly.Querier, district string
 			coalesce((s.content->>'allocated')::bigint, 0)
 		FROM (SELECT dong FROM assemblies WHERE district = $1 AND rehearsal_of IS NULL
 				AND extract(year FROM starts_at AT TIME ZONE 'Asia/Seoul') = $2
-			UNION SELECT dong FROM users WHERE role = 'dong' AND district = $1) d
+			-- The year's register of selected dongs when the city keeps one;
+			-- else the dongs that have a host account.
+			UNION SELECT dong FROM selection_register WHERE plan_year = $2 AND district = $1
+			UNION SELECT dong FROM users WHERE role = 'dong' AND district = $1
+				AND NOT EXISTS (SELECT 1 FROM selection_register WHERE plan_year = $2)) d
 		LEFT JOIN LATERAL (SELECT x.id, x.title, x.state FROM assemblies x
 			LEFT JOIN submissions s ON s.assembly_id = x.id
 			WHERE x.district = $1 AND x.dong = d.dong AND x.rehearsal_of IS NULL
@@ -167,14 +173,16 @@ type CityStatus struct {
 	Totals    StatusTotals   `json:"totals"`
 }
 
-// FindCityStatus lists every district that has hosts, assemblies or
-// submissions for the year.
+// FindCityStatus lists every district that has assemblies, submissions or
+// registered dongs for the year (hosts, for a year without a register).
 func FindCityStatus(ctx context.Context, q assembly.Querier, year int) (*CityStatus, error) {
 	dl, err := FindDeadlines(ctx, q, year)
 	if err != nil {
 		return nil, err
 	}
 	rows, _ := q.Query(ctx, `SELECT district FROM users WHERE role IN ('district', 'dong')
+			AND NOT EXISTS (SELECT 1 FROM selection_register WHERE plan_year = $1)
+		UNION SELECT district FROM selection_register WHERE plan_year = $1
 		UNION SELECT district FROM assemblies WHERE rehearsal_of IS NULL AND extract(year FROM starts_at AT TIME ZONE 'Asia/Seoul') = $1
 		UNION SELECT district FROM submissions WHERE year = $1 ORDER BY 1`, year)
 	names, err := pgx.CollectRows(rows, pgx.RowTo[string])

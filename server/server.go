@@ -27,6 +27,7 @@ import (
 	"maeul/rehearsal"
 	"maeul/result"
 	"maeul/secret"
+	"maeul/selection"
 	"maeul/static"
 	"maeul/voting"
 	"maeul/web"
@@ -61,6 +62,7 @@ type Server struct {
 	Results    *result.Service
 	Council    *council.Service
 	Execution  *execution.Service
+	Selection  *selection.Service
 	Rehearsals *rehearsal.Service
 	cancel     context.CancelFunc
 	hubDone    chan struct{}
@@ -106,6 +108,7 @@ func New(cfg Config, pool *pgxpool.Pool) (*Server, error) {
 	s.Results.K = s.Voting.K
 	s.Council = council.NewService(pool)
 	s.Execution = execution.NewService(pool)
+	s.Selection = selection.NewService(pool, s.Council)
 	issue := func(ctx context.Context, u *account.User, id int64, n int) ([]string, error) {
 		_, _, codes, err := s.Voting.IssueCodes(ctx, u, id, n, voting.ChannelOnsite)
 		out := make([]string, len(codes))
@@ -139,6 +142,7 @@ func New(cfg Config, pool *pgxpool.Pool) (*Server, error) {
 	voting.NewHandlers(env, s.Voting, s.Auth).Routes(app)
 	result.NewHandlers(env, s.Results, s.Auth).Routes(app)
 	council.NewHandlers(env, s.Council, s.Auth).Routes(app)
+	selection.NewHandlers(env, s.Selection, s.Auth).Routes(app)
 	rehearsal.NewHandlers(env, s.Rehearsals, s.Auth).Routes(app)
 	districtplan.NewHandlers(env, districtplan.NewService(pool, s.Assemblies), s.Auth).Routes(app)
 	execution.NewHandlers(env, s.Execution, s.Auth).Routes(app)
