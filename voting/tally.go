@@ -37,6 +37,10 @@ type Tally struct {
 	// CodesByChannel counts codes issued (not revoked) per channel.
 	CodesByChannel map[string]int64 `json:"codes_by_channel"`
 	Agendas        []AgendaTally    `json:"agendas"`
+	// Questions are the yes/no questions (counts left out while sealed)
+	// and Turnout the share of the dong's residents who voted.
+	Questions []QuestionTally `json:"questions"`
+	Turnout   Turnout         `json:"turnout"`
 }
 
 // AgendaTally is one agenda's count. Points are Borda points for ranked
@@ -94,6 +98,10 @@ func Count(ctx context.Context, q assembly.Querier, a *assembly.Assembly) (*Tall
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("voting: tally agendas: %w", err)
 	}
+	if t.Questions, err = TallyQuestions(ctx, q, a.ID, c, t.Sealed); err != nil {
+		return nil, fmt.Errorf("voting: tally questions: %w", err)
+	}
+	t.Turnout = TurnoutOf(a, t.Ballots)
 	return t, nil
 }
 
