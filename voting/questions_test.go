@@ -206,6 +206,11 @@ func TestAnswersTravelSealed(t *testing.T) {
 	if n := v.count(t, `SELECT yes FROM tally_questions WHERE assembly_id = $1`, v.a.ID); n != 3 {
 		t.Fatalf("running count %d", n)
 	}
+	// The frozen questions still go with their assembly (a rehearsal copy
+	// is deleted so).
+	if _, err := v.e.DB.Pool.Exec(context.Background(), `DELETE FROM assemblies WHERE id = $1`, v.a.ID); err != nil {
+		t.Fatalf("deleting a closed assembly with questions: %v", err)
+	}
 }
 
 // "Exactly 3": the page says so, fewer are refused (API 422; without
