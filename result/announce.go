@@ -14,11 +14,13 @@ import (
 	"maeul/voting"
 )
 
-// Announce moves a closed assembly to announced and freezes its result, in
+// announce moves a closed assembly to announced and freezes its result, in
 // one transaction: the state change, the snapshot and the audit entry are
 // written together or not at all. Returns EFORBIDDEN unless u manages the
-// assembly's dong, ECONFLICT unless the assembly is closed.
-func (s *Service) Announce(ctx context.Context, id int64, u *account.User) (*Result, error) {
+// assembly's dong, ECONFLICT unless the assembly is closed, and ECONFLICT
+// for an invalid vote (turnout under the minimum) unless confirmInvalid
+// (Announce, AnnounceConfirmed: questions.go).
+func (s *Service) announce(ctx context.Context, id int64, u *account.User, confirmInvalid bool) (*Result, error) {
 	tx, err := s.pool.Begin(ctx)
 	if err != nil {
 		return nil, wrap("announce", err)
@@ -61,6 +63,9 @@ func (s *Service) Announce(ctx context.Context, id int64, u *account.User) (*Res
 	r, err := ComputeK(ctx, tx, a, s.k())
 	if err != nil {
 		return nil, err
+	}
+	if !r.Valid && !confirmInvalid {
+		return nil, maeul.Errorf(maeul.ECONFLICT, "result.invalid_confirm_needed")
 	}
 	r.Frozen = true
 	raw, err := json.Marshal(r)

@@ -33,7 +33,11 @@ func (h *Handlers) apiAnnounce(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	r, err := h.svc.Announce(c.UserContext(), id, account.CurrentUser(c))
+	confirm, err := announceBody(c)
+	if err != nil {
+		return err
+	}
+	r, err := h.svc.AnnounceConfirmed(c.UserContext(), id, account.CurrentUser(c), confirm)
 	if err != nil {
 		return err
 	}

@@ -328,6 +328,7 @@ func WritePabulib(ctx context.Context, q assembly.Querier, a *assembly.Assembly,
 	} else {
 		comments = append(comments, fmt.Sprintf("The voting method of each ballot is withheld: it is given only when every channel (internet, paper) has at least %d ballots, so that it cannot single out a voter.", k))
 	}
+	comments = append(comments, pabulibNotes(r)...)
 	for i, c := range comments {
 		comments[i] = fmt.Sprintf("#%d: %s", i+1, c)
 	}

@@ -245,7 +245,7 @@ func (h *Handlers) announceForm(c *fiber.Ctx) error {
 	if c.FormValue("confirm") != "yes" {
 		return maeul.FieldErrorf(maeul.EINVALID, "confirm", "result.announce_confirm_needed")
 	}
-	if _, err := h.svc.Announce(c.UserContext(), id, account.CurrentUser(c)); err != nil {
+	if _, err := h.svc.AnnounceConfirmed(c.UserContext(), id, account.CurrentUser(c), c.FormValue("confirm_invalid") == "yes"); err != nil {
 		return err
 	}
 	return c.Redirect("/host/assemblies/"+c.Params("id")+"/results", fiber.StatusSeeOther)

@@ -108,6 +108,12 @@ type Result struct {
 	AnnouncedAt *time.Time               `json:"announced_at,omitempty"`
 	// SHA256 is the hash of the frozen snapshot (empty before announcing).
 	SHA256 string `json:"sha256,omitempty"`
+	// Questions are the yes/no questions beside the agenda vote, Turnout
+	// the share of residents who voted and Valid whether it met the
+	// assembly's minimum (when not, nothing is selected): questions.go.
+	Questions []QuestionResult `json:"questions"`
+	Turnout   voting.Turnout   `json:"turnout"`
+	Valid     bool             `json:"valid"`
 }
 
 // AgendaResult is one agenda's line of the result, in priority order.
@@ -219,7 +225,8 @@ func findSnapshot(ctx context.Context, q assembly.Querier, a *assembly.Assembly)
 	if err != nil {
 		return nil, wrap("read snapshot", err)
 	}
-	var r Result
+	// Snapshots frozen before questions and turnout existed were valid.
+	r := Result{Valid: true, Questions: []QuestionResult{}, Turnout: voting.Turnout{Met: true}}
 	if err := json.Unmarshal(raw, &r); err != nil {
 		return nil, wrap("read snapshot", err)
 	}
@@ -299,6 +306,9 @@ func ComputeK(ctx context.Context, q assembly.Querier, a *assembly.Assembly, k i
 			list = append(list, ChannelRank{Rank: x.Rank, ID: strconv.FormatInt(x.ID, 10), Number: x.Number, Votes: x.Votes, Points: x.Points})
 		}
 		r.ByChannel[ch] = list
+	}
+	if err := addQuestionsAndTurnout(ctx, q, a, counts, r); err != nil {
+		return nil, err
 	}
 	return r, nil
 }

@@ -34,6 +34,11 @@ type Submission struct {
 	Ballots      int64           `json:"ballots"`
 	ResultSHA256 string          `json:"result_sha256"`
 	Rows         []SubmissionRow `json:"rows"`
+	// Invalid says why the vote is invalid (turnout under the minimum:
+	// nothing selected); Questions are the yes/no questions' lines
+	// (submission_questions.go). Both are left out when empty.
+	Invalid   string               `json:"invalid,omitempty"`
+	Questions []SubmissionQuestion `json:"questions,omitempty"`
 }
 
 // SubmissionRow is one line of 서식 2-5.
@@ -104,6 +109,7 @@ func BuildSubmission(ctx context.Context, q assembly.Querier, a *assembly.Assemb
 			Remarks: g.Remarks, Outcome: outcome(x), Ranked: r.Method == MethodRanked}
 		s.Rows = append(s.Rows, row)
 	}
+	addSubmissionQuestions(s, r)
 	return s, nil
 }
 
@@ -141,6 +147,8 @@ func outcome(x AgendaResult) string {
 		return i18n.T("ko", "submission.selected")
 	case ReasonOverCap:
 		return i18n.T("ko", "submission.over_cap")
+	case ReasonInvalid:
+		return noteInvalid()
 	default:
 		return i18n.T("ko", "submission.not_selected")
 	}
@@ -242,6 +250,9 @@ func (s *Submission) CSV() []byte {
 	}
 	w.Write(sumRows(s.Rows, false).cells(totalLabel))
 	w.Write(sumRows(s.Rows, true).cells(selectedLabel))
+	for _, line := range s.extraLines() {
+		w.Write([]string{Neutralize(line)})
+	}
 	w.Flush()
 	return buf.Bytes()
 }
@@ -463,6 +474,17 @@ func writeXLSX(title string, subs []*Submission, withPlace bool, sum string) ([]
 	full := true
 	if err := f.SetCalcProps(&excelize.CalcPropsOptions{FullCalcOnLoad: &full}); err != nil {
 		return nil, err
+	}
+	for _, s := range subs {
+		for _, line := range s.extraLines() {
+			row++
+			rs := strconv.Itoa(row)
+			if withPlace {
+				line = s.District + " " + s.Dong + ": " + line
+			}
+			f.SetCellStr(xlsxSheet, "A"+rs, line)
+			f.MergeCell(xlsxSheet, "A"+rs, last+rs)
+		}
 	}
 	f.SetCellValue(xlsxSheet, "A"+strconv.Itoa(row+1), i18n.T("ko", "submission.hash_line", sum))
 	f.MergeCell(xlsxSheet, "A"+strconv.Itoa(row+1), last+strconv.Itoa(row+1))

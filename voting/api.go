@@ -15,6 +15,8 @@ type BallotRequest struct {
 	Code     string      `json:"code"`
 	Choices  []AgendaRef `json:"choices"`
 	Nonce    string      `json:"nonce"`
+	// Answers to the assembly's questions: question id → yes, no, abstain.
+	Answers map[string]string `json:"answers"`
 }
 
 // ParseBallot reads a ballot request body. Returns EMALFORMED for anything
@@ -47,7 +49,7 @@ func (h *Handlers) apiBallot(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	receipt, err := h.svc.Submit(c.UserContext(), Submission{Slug: req.Assembly, Code: req.Code, Nonce: req.Nonce, Choices: req.Choices})
+	receipt, err := h.svc.Submit(c.UserContext(), Submission{Slug: req.Assembly, Code: req.Code, Nonce: req.Nonce, Choices: req.Choices, Answers: req.Answers})
 	if err != nil {
 		return h.guessFailed(c, bi.a.ID, err)
 	}

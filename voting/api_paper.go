@@ -15,12 +15,13 @@ func (h *Handlers) apiPaper(c *fiber.Ctx) error {
 		return err
 	}
 	var req struct {
-		Ballots [][]AgendaRef `json:"ballots"`
+		Ballots []PaperBallot `json:"ballots"`
 	}
 	if err := web.DecodeJSON(c, &req); err != nil {
 		return err
 	}
-	ids, err := h.svc.EnterPaper(c.UserContext(), account.CurrentUser(c), id, req.Ballots)
+	choices, answers := splitPaper(req.Ballots)
+	ids, err := h.svc.EnterPaperAnswered(c.UserContext(), account.CurrentUser(c), id, choices, answers)
 	if err != nil {
 		return err
 	}
@@ -61,12 +62,13 @@ func (h *Handlers) apiPaperCorrect(c *fiber.Ctx) error {
 		return err
 	}
 	var req struct {
-		Choices []AgendaRef `json:"choices"`
+		Choices []AgendaRef       `json:"choices"`
+		Answers map[string]string `json:"answers"`
 	}
 	if err := web.DecodeJSON(c, &req); err != nil {
 		return err
 	}
-	if err := h.svc.CorrectPaper(c.UserContext(), account.CurrentUser(c), id, c.Params("ballot"), req.Choices, false); err != nil {
+	if err := h.svc.CorrectPaperAnswered(c.UserContext(), account.CurrentUser(c), id, c.Params("ballot"), req.Choices, req.Answers, false); err != nil {
 		return err
 	}
 	return c.JSON(fiber.Map{"ballot": c.Params("ballot"), "action": "correct"})

@@ -55,11 +55,15 @@ type Rules struct {
 	BudgetCap  int64
 	// Cost of each agenda of the assembly, by id.
 	Cost map[int64]int64
+	// MinChoices is the least number of choices (approval and ranked).
+	MinChoices int
+	// Questions are the assembly's yes/no questions (questions.go).
+	Questions []Question
 }
 
 // NewRules takes the rules of an assembly.
 func NewRules(a *assembly.Assembly, agendas []assembly.Agenda) *Rules {
-	r := &Rules{Method: a.Method, MaxChoices: a.MaxChoices, BudgetCap: a.BudgetCap, Cost: make(map[int64]int64, len(agendas))}
+	r := &Rules{Method: a.Method, MaxChoices: a.MaxChoices, MinChoices: a.MinChoices, BudgetCap: a.BudgetCap, Cost: make(map[int64]int64, len(agendas))}
 	for _, g := range agendas {
 		r.Cost[g.ID] = g.Cost
 	}
@@ -104,6 +108,9 @@ func (r *Rules) Check(choices []AgendaRef) ([]int64, error) {
 			return nil, maeul.FieldErrorf(maeul.EINVALID, "choices", "ballot.too_many", r.MaxChoices)
 		}
 	}
+	if err := r.checkMin(len(ids)); err != nil {
+		return nil, err
+	}
 	return ids, nil
 }
 
@@ -143,6 +150,9 @@ func (s *Service) info(ctx context.Context, slug string) (*ballotInfo, error) {
 		return nil, wrap("find agendas", err)
 	}
 	bi = &ballotInfo{a: a, agendas: gs, rules: NewRules(a, gs), loaded: time.Now()}
+	if bi.rules.Questions, err = FindQuestions(ctx, s.pool, a.ID); err != nil {
+		return nil, wrap("find questions", err)
+	}
 	if a.State == assembly.StateOpen {
 		s.cache.mu.Lock()
 		if s.cache.m == nil {
@@ -166,6 +176,8 @@ type Submission struct {
 	Code    string
 	Nonce   string
 	Choices []AgendaRef
+	// Answers to the assembly's questions, by question id: yes, no or abstain.
+	Answers map[string]string
 }
 
 // Submit consumes the code and stores the ballot in one transaction and
@@ -191,12 +203,16 @@ func (s *Service) Submit(ctx context.Context, sub Submission) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	answers, err := bi.rules.CheckAnswers(sub.Answers)
+	if err != nil {
+		return "", err
+	}
 	nonce := sub.Nonce
 	if nonce == "" {
 		nonce = NewNonce()
 	}
 	nh := sha256.Sum256([]byte(nonce))
-	canon := canonChoices(bi.rules.Method, ids)
+	canon := canonChoices(bi.rules.Method, ids) + canonAnswers(answers)
 	for attempt := 0; ; attempt++ {
 		receipt := newReceipt()
 		box, err := sealReceipt(s.key(), k.plain, nonce, receipt, canon)
@@ -204,7 +220,7 @@ func (s *Service) Submit(ctx context.Context, sub Submission) (string, error) {
 			return "", wrap("seal receipt", err)
 		}
 		j := &ballotJob{assemblyID: bi.a.ID, col: k.column(), hash: k.hash, nonceHash: nh[:], box: box,
-			sealed: s.sealBallot(bi.a.ID, ids), receiptHash: ReceiptHash(receipt), done: make(chan struct{})}
+			sealed: s.sealBallot(bi.a.ID, ids, answers), receiptHash: ReceiptHash(receipt), done: make(chan struct{})}
 		s.commit(j)
 		if j.err != nil {
 			return "", wrap("store ballot", j.err)

@@ -285,7 +285,7 @@ func (s *Service) ConsumeOne(ctx context.Context, q assembly.Querier, assemblyID
 		return "", false, wrap("seal receipt", err)
 	}
 	var n int
-	if err := q.QueryRow(ctx, consumeBy[k.column()], assemblyID, k.hash, nh[:], box, s.sealBallot(assemblyID, agendas), ReceiptHash(receipt)).Scan(&n); err != nil {
+	if err := q.QueryRow(ctx, consumeBy[k.column()], assemblyID, k.hash, nh[:], box, s.sealBallot(assemblyID, agendas, nil), ReceiptHash(receipt)).Scan(&n); err != nil {
 		return "", false, wrap("consume code", mapBallotErr(err))
 	}
 	return receipt, n == 1, nil

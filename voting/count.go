@@ -17,6 +17,8 @@ type Counts struct {
 	Ballots  int64                            // all ballots
 	Channels map[string]int64                 // ballots per channel (onsite, online, paper always present, 0 if none)
 	Agendas  map[int64]map[string]ChoiceCount // agenda id → channel → count (only agendas/channels with choices)
+	// Questions: question id → channel → answers (questions_store.go).
+	Questions map[int64]map[string]AnswerCount
 }
 
 // CountBallots counts the stored ballots of an assembly one by one: the
@@ -45,6 +47,9 @@ func CountBallots(ctx context.Context, q assembly.Querier, a *assembly.Assembly)
 	}
 	if err := c.scanChoices(rows); err != nil {
 		return nil, fmt.Errorf("voting: count choices: %w", err)
+	}
+	if err := c.recountAnswers(ctx, q, a.ID); err != nil {
+		return nil, fmt.Errorf("voting: count answers: %w", err)
 	}
 	return c, nil
 }
@@ -77,6 +82,9 @@ func RunningCounts(ctx context.Context, q assembly.Querier, a *assembly.Assembly
 	if err := c.scanChoices(rows); err != nil {
 		return nil, fmt.Errorf("voting: running counts: %w", err)
 	}
+	if err := c.runningAnswers(ctx, q, a.ID); err != nil {
+		return nil, fmt.Errorf("voting: running counts: %w", err)
+	}
 	return c, nil
 }
 
@@ -99,8 +107,12 @@ func (c *Counts) scanChoices(rows pgx.Rows) error {
 }
 
 // SameChoices reports whether two counts agree on every agenda's votes and
-// points per label (the running counts against the full recount).
+// points per label, and on every question's answers (the running counts
+// against the full recount).
 func (c *Counts) SameChoices(o *Counts) bool {
+	if !sameAnswers(c.Questions, o.Questions) {
+		return false
+	}
 	norm := func(m map[int64]map[string]ChoiceCount) map[int64]map[string]ChoiceCount {
 		out := map[int64]map[string]ChoiceCount{}
 		for id, chs := range m {

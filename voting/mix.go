@@ -58,30 +58,32 @@ const mixLockClass = assembly.MixLockClass
 // ChannelMixed labels ballots of a final group that joined channels.
 const ChannelMixed = "mixed"
 
-// sealBallot seals a ballot's choices (agenda ids in order) under the
-// service secret, bound to the assembly.
-func (s *Service) sealBallot(assemblyID int64, ids []int64) []byte {
-	parts := make([]string, len(ids))
-	for i, id := range ids {
-		parts[i] = strconv.FormatInt(id, 10)
-	}
-	return s.key().Seal("pending ballot", []byte(strings.Join(parts, ",")), aadOf(assemblyID))
+// sealBallot seals a ballot's choices (agenda ids in order) and its
+// answers to the questions (sealedPayload) under the service secret, bound
+// to the assembly.
+func (s *Service) sealBallot(assemblyID int64, ids []int64, answers map[int64]string) []byte {
+	return s.key().Seal("pending ballot", []byte(sealedPayload(ids, answers)), aadOf(assemblyID))
 }
 
-func (s *Service) openBallot(assemblyID int64, box []byte) ([]int64, error) {
+func (s *Service) openBallot(assemblyID int64, box []byte) ([]int64, map[int64]string, error) {
 	b, err := s.key().Open("pending ballot", box, aadOf(assemblyID))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	list, rest, _ := strings.Cut(string(b), ";")
 	var ids []int64
-	for _, p := range strings.Split(string(b), ",") {
+	for _, p := range strings.Split(list, ",") {
 		id, err := strconv.ParseInt(p, 10, 64)
 		if err != nil {
-			return nil, errors.New("a sealed ballot holds no agenda list")
+			return nil, nil, errors.New("a sealed ballot holds no agenda list")
 		}
 		ids = append(ids, id)
 	}
-	return ids, nil
+	answers, err := decodeAnswers(rest)
+	if err != nil {
+		return nil, nil, err
+	}
+	return ids, answers, nil
 }
 
 func aadOf(assemblyID int64) []byte {
@@ -267,11 +269,13 @@ func reshuffle(ctx context.Context, tx pgx.Tx, a *assembly.Assembly) (bool, erro
 		`CREATE TEMP TABLE reshuffle_c ON COMMIT DROP AS
 			SELECT c.ballot_id, c.agenda_id, c.position FROM ballot_choices c JOIN reshuffle_b x ON x.id = c.ballot_id
 			WHERE c.assembly_id = $1`,
+		reshuffleKeepAnswers,
 		`DELETE FROM ballots WHERE assembly_id = $1 AND channel <> 'paper'`, // their choices go with them
 		`INSERT INTO ballots (id, assembly_id, channel) SELECT id, $1, channel FROM reshuffle_b ORDER BY r`,
 		`INSERT INTO ballot_choices (assembly_id, ballot_id, agenda_id, position)
 			SELECT $1, c.ballot_id, c.agenda_id, c.position FROM reshuffle_c c JOIN reshuffle_b x ON x.id = c.ballot_id
 			ORDER BY x.r, c.position`,
+		reshuffleAnswers,
 	} {
 		if _, err := tx.Exec(ctx, q, a.ID); err != nil {
 			return false, wrap("close: reshuffle", err)
@@ -283,6 +287,7 @@ func reshuffle(ctx context.Context, tx pgx.Tx, a *assembly.Assembly) (bool, erro
 type pendingBallot struct {
 	channel string
 	choices []int64
+	answers map[int64]string // question id → yes, no, abstain
 }
 
 // takePending deletes n waiting ballots of a channel, chosen at random, and
@@ -300,13 +305,13 @@ func (s *Service) takePending(ctx context.Context, tx pgx.Tx, assemblyID int64, 
 	}
 	out := make([]pendingBallot, 0, len(boxes))
 	for _, b := range boxes {
-		ids, err := s.openBallot(assemblyID, b)
+		ids, answers, err := s.openBallot(assemblyID, b)
 		if err != nil {
 			// Never drop an acknowledged ballot: a box that does not open
 			// means the wrong secret; stop and keep it waiting.
 			return nil, fmt.Errorf("voting: mix: a waiting ballot of assembly %d does not open (is MAEUL_SECRET_FILE the one it was sealed with?): %w", assemblyID, err)
 		}
-		out = append(out, pendingBallot{channel: channel, choices: ids})
+		out = append(out, pendingBallot{channel: channel, choices: ids, answers: answers})
 	}
 	return out, nil
 }
@@ -355,6 +360,7 @@ func (s *Service) storeGroup(ctx context.Context, tx pgx.Tx, a *assembly.Assembl
 			SET votes = tally_agendas.votes + excluded.votes, points = tally_agendas.points + excluded.points`,
 			a.ID, ag, label, c.votes, c.points)
 	}
+	queueAnswers(b, a.ID, label, ids, group)
 	for ch, n := range perChannel {
 		b.Queue(`INSERT INTO tally_channels (assembly_id, channel, ballots) VALUES ($1, $2, $3)
 			ON CONFLICT (assembly_id, channel) DO UPDATE SET ballots = tally_channels.ballots + excluded.ballots`,

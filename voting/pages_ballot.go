@@ -46,6 +46,9 @@ type BallotPage struct {
 	// Results links to the results page (voting has closed).
 	Results bool
 	Channel string
+	// Questions are the yes/no questions beside the agendas, with the
+	// answers given so far (pages_ballot_questions.go).
+	Questions []BallotQuestion
 }
 
 // BallotAgenda is one agenda as the ballot shows it.
@@ -83,6 +86,7 @@ func (h *Handlers) newBallotPage(c *fiber.Ctx, bi *ballotInfo, step string) Ball
 	for i := 1; i <= min(bi.a.MaxChoices, len(bi.agendas)); i++ {
 		p.Ranks = append(p.Ranks, i)
 	}
+	p.Questions = ballotQuestions(bi)
 	return p
 }
 
@@ -302,9 +306,14 @@ func (h *Handlers) ballotConfirm(c *fiber.Ctx) error {
 	if err == nil {
 		_, err = bi.rules.Check(choices)
 	}
+	answers := formAnswers(c, bi)
+	if err == nil {
+		_, err = bi.rules.CheckAnswers(answers)
+	}
 	p := h.newBallotPage(c, bi, stepConfirm)
 	p.Code, p.Nonce = code, nonce
 	p.fill(choices)
+	p.fillAnswers(answers)
 	if err != nil {
 		e := web.Normalize(err)
 		if e.Code != maeul.EINVALID {
@@ -326,6 +335,7 @@ func (h *Handlers) ballotBack(c *fiber.Ctx) error {
 	p := h.newBallotPage(c, bi, stepChoose)
 	p.Code, p.Nonce = formCode(c), bodyValue(c, "nonce")
 	p.fill(choices)
+	p.fillAnswers(formAnswers(c, bi))
 	return h.env.Views.Render(c, "voting/ballot", p)
 }
 
@@ -338,8 +348,9 @@ func (h *Handlers) ballotSubmit(c *fiber.Ctx) error {
 	}
 	choices, _ := formChoices(c, bi, true)
 	code, nonce := formCode(c), bodyValue(c, "nonce")
+	answers := formAnswers(c, bi)
 	receipt, err := h.svc.Submit(c.UserContext(), Submission{Slug: bi.a.Slug, Code: code,
-		Nonce: nonce, Choices: choices})
+		Nonce: nonce, Choices: choices, Answers: answers})
 	if err != nil {
 		err = h.guessFailed(c, bi.a.ID, err)
 		var e *maeul.Error
@@ -352,10 +363,11 @@ func (h *Handlers) ballotSubmit(c *fiber.Ctx) error {
 			c.Status(web.Status(e.Code))
 			return h.env.Views.Render(c, "voting/ballot", p)
 		}
-		if errors.As(err, &e) && e.Code == maeul.EINVALID && e.Field == "choices" {
+		if errors.As(err, &e) && e.Code == maeul.EINVALID && (e.Field == "choices" || e.Field == "answers") {
 			p := h.newBallotPage(c, bi, stepChoose)
 			p.Code, p.Nonce = code, nonce
 			p.fill(choices)
+			p.fillAnswers(answers)
 			p.Error = web.Message(p.Lang, e)
 			c.Status(web.Status(e.Code))
 			return h.env.Views.Render(c, "voting/ballot", p)

@@ -26,6 +26,8 @@ type PaperPage struct {
 	Saved   string
 	Flash   string
 	Count   int64
+	// Questions each paper ballot answers (pages_ballot_questions.go).
+	Questions []BallotQuestion
 }
 
 // paperFlashes are the only confirmations a redirect may ask the paper
@@ -44,6 +46,7 @@ func (h *Handlers) renderPaper(c *fiber.Ctx, id int64, typed, errMsg string) err
 	p := PaperPage{Page: assembly.Page(c, a, i18n.T(web.Lang(c), "paper.title")+" · "+a.Dong), A: a, Agendas: d.Agendas, Entries: d.Entries,
 		Typed: typed, Error: errMsg, Saved: c.Query("saved"), Count: d.Count}
 	p.NoIndex = true
+	p.Questions = paperQuestions(c, d.Questions)
 	if k, ok := paperFlashes[c.Query("done")]; ok {
 		p.Flash = i18n.T(p.Lang, k)
 	}
@@ -74,7 +77,7 @@ func (h *Handlers) paperEnter(c *fiber.Ctx) error {
 		return err
 	}
 	typed := c.FormValue("numbers")
-	if err := h.svc.EnterPaperNumbers(c.UserContext(), account.CurrentUser(c), id, typed); err != nil {
+	if err := h.svc.EnterPaperNumbersAnswered(c.UserContext(), account.CurrentUser(c), id, typed, paperAnswers(c)); err != nil {
 		return h.paperFail(c, id, typed, err)
 	}
 	return c.Redirect("/host/assemblies/"+strconv.FormatInt(id, 10)+"/paper?saved="+url.QueryEscape(strings.Join(strings.Fields(typed), " ")), fiber.StatusSeeOther)

@@ -44,7 +44,11 @@ func (s *Service) paperRules(ctx context.Context, u *account.User, id int64) (*a
 	if err != nil {
 		return nil, nil, nil, wrap("find agendas", err)
 	}
-	return a, gs, NewRules(a, gs), nil
+	r := NewRules(a, gs)
+	if r.Questions, err = FindQuestions(ctx, s.pool, a.ID); err != nil {
+		return nil, nil, nil, wrap("find questions", err)
+	}
+	return a, gs, r, nil
 }
 
 // EnterPaper stores paper ballots (channel paper), all or none, each
@@ -54,6 +58,13 @@ func (s *Service) paperRules(ctx context.Context, u *account.User, id int64) (*a
 // desk goes on) until the result is announced; ECONFLICT before the vote
 // opens and once announced.
 func (s *Service) EnterPaper(ctx context.Context, u *account.User, id int64, ballots [][]AgendaRef) ([]string, error) {
+	return s.EnterPaperAnswered(ctx, u, id, ballots, nil)
+}
+
+// EnterPaperAnswered is EnterPaper with each ballot's answers to the
+// assembly's questions (answers[i] for ballots[i]; every question answered,
+// as on a phone).
+func (s *Service) EnterPaperAnswered(ctx context.Context, u *account.User, id int64, ballots [][]AgendaRef, answers []map[string]string) ([]string, error) {
 	if len(ballots) == 0 {
 		return nil, maeul.FieldErrorf(maeul.EINVALID, "ballots", "paper.none")
 	}
@@ -65,8 +76,12 @@ func (s *Service) EnterPaper(ctx context.Context, u *account.User, id int64, bal
 		return nil, err
 	}
 	all := make([][]int64, len(ballots))
+	allAnswers := make([]map[int64]string, len(ballots))
 	for i, b := range ballots {
 		ids, err := rules.Check(b)
+		if err == nil {
+			allAnswers[i], err = rules.CheckAnswers(answersAt(answers, i))
+		}
 		if err != nil {
 			var e *maeul.Error
 			if errors.As(err, &e) {
@@ -79,7 +94,7 @@ func (s *Service) EnterPaper(ctx context.Context, u *account.User, id int64, bal
 	if err := paperOpen(a.State); err != nil {
 		return nil, err
 	}
-	out, err := s.insertPaper(ctx, a.ID, u.ID, all)
+	out, err := s.insertPaper(ctx, a.ID, u.ID, all, allAnswers)
 	if err != nil {
 		return nil, wrap("enter paper ballots", err)
 	}
@@ -93,21 +108,35 @@ func (s *Service) EnterPaper(ctx context.Context, u *account.User, id int64, bal
 // records what it held. ENOTFOUND for a ballot that is not a live paper
 // ballot of this assembly; ECONFLICT once the result is announced.
 func (s *Service) CorrectPaper(ctx context.Context, u *account.User, id int64, ballotID string, choices []AgendaRef, void bool) error {
+	return s.CorrectPaperAnswered(ctx, u, id, ballotID, choices, nil, void)
+}
+
+// CorrectPaperAnswered is CorrectPaper with the ballot's answers to the
+// questions, replaced with its choices.
+func (s *Service) CorrectPaperAnswered(ctx context.Context, u *account.User, id int64, ballotID string, choices []AgendaRef, answers map[string]string, void bool) error {
 	a, _, rules, err := s.paperRules(ctx, u, id)
 	if err != nil {
 		return err
 	}
 	var ids []int64
+	var ans map[int64]string
 	if !void {
 		if ids, err = rules.Check(choices); err != nil {
 			return err
+		}
+		// No answers given (the desk's number-only correction): the
+		// ballot keeps its answers.
+		if answers != nil {
+			if ans, err = rules.CheckAnswers(answers); err != nil {
+				return err
+			}
 		}
 	}
 	bid, err := uuid.Parse(ballotID)
 	if err != nil {
 		return maeul.Errorf(maeul.ENOTFOUND, "paper.no_ballot")
 	}
-	if err := s.correctPaper(ctx, a.ID, u.ID, bid, ids, void); err != nil {
+	if err := s.correctPaper(ctx, a.ID, u.ID, bid, ids, ans, void); err != nil {
 		return wrap("correct paper ballot", err)
 	}
 	s.OnChange(a.ID)
@@ -116,7 +145,7 @@ func (s *Service) CorrectPaper(ctx context.Context, u *account.User, id int64, b
 
 // insertPaper stores paper ballots and their audit entries, all in one
 // transaction, and returns their ids.
-func (s *Service) insertPaper(ctx context.Context, assemblyID, userID int64, all [][]int64) ([]string, error) {
+func (s *Service) insertPaper(ctx context.Context, assemblyID, userID int64, all [][]int64, answers []map[int64]string) ([]string, error) {
 	tx, err := s.pool.Begin(ctx)
 	if err != nil {
 		return nil, err
@@ -141,6 +170,7 @@ func (s *Service) insertPaper(ctx context.Context, assemblyID, userID int64, all
 				SELECT $1, b.id, x.agenda, x.pos::int FROM b, unnest($3::bigint[]) WITH ORDINALITY AS x(agenda, pos))
 			INSERT INTO paper_entries (assembly_id, ballot_id, user_id, action, choices) SELECT $1, b.id, $4, 'enter', $3 FROM b`,
 			assemblyID, bid, ids, userID)
+		storePaperAnswers(b, assemblyID, bid, answers[i])
 	}
 	if err := tx.SendBatch(ctx, b).Close(); err != nil {
 		return nil, mapBallotErr(err)
@@ -156,7 +186,7 @@ func (s *Service) insertPaper(ctx context.Context, assemblyID, userID int64, all
 
 // correctPaper replaces (or, void, deletes) a paper ballot's choices and
 // records it in the audit log, in one transaction.
-func (s *Service) correctPaper(ctx context.Context, assemblyID, userID int64, bid uuid.UUID, ids []int64, void bool) error {
+func (s *Service) correctPaper(ctx context.Context, assemblyID, userID int64, bid uuid.UUID, ids []int64, answers map[int64]string, void bool) error {
 	tx, err := s.pool.Begin(ctx)
 	if err != nil {
 		return err
@@ -192,6 +222,9 @@ func (s *Service) correctPaper(ctx context.Context, assemblyID, userID int64, bi
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO ballot_choices (assembly_id, ballot_id, agenda_id, position)
 			SELECT $1, $2, x.agenda, x.pos::int FROM unnest($3::bigint[]) WITH ORDINALITY AS x(agenda, pos)`, assemblyID, bid, ids); err != nil {
+			return mapBallotErr(err)
+		}
+		if err := replacePaperAnswers(ctx, tx, assemblyID, bid, answers); err != nil {
 			return mapBallotErr(err)
 		}
 	}
@@ -278,12 +311,14 @@ type PaperDesk struct {
 	Agendas []assembly.Agenda
 	Entries []PaperEntry
 	Count   int64
+	// Questions are the yes/no questions every paper ballot answers too.
+	Questions []Question
 }
 
 // Desk loads the paper-ballot desk of an assembly the host may manage,
 // with the latest limit audit entries.
 func (s *Service) Desk(ctx context.Context, u *account.User, id int64, limit int) (*PaperDesk, error) {
-	a, gs, _, err := s.paperRules(ctx, u, id)
+	a, gs, rules, err := s.paperRules(ctx, u, id)
 	if err != nil {
 		return nil, err
 	}
@@ -295,12 +330,18 @@ func (s *Service) Desk(ctx context.Context, u *account.User, id int64, limit int
 	if _, err := countChannels(ctx, s.pool, a.ID, ch); err != nil {
 		return nil, wrap("count paper ballots", err)
 	}
-	return &PaperDesk{A: a, Agendas: gs, Entries: log, Count: ch[ChannelPaper]}, nil
+	return &PaperDesk{A: a, Agendas: gs, Entries: log, Count: ch[ChannelPaper], Questions: rules.Questions}, nil
 }
 
 // EnterPaperNumbers stores one paper ballot typed as agenda numbers
 // ("1 3 5"), in the order typed.
 func (s *Service) EnterPaperNumbers(ctx context.Context, u *account.User, id int64, typed string) error {
+	return s.EnterPaperNumbersAnswered(ctx, u, id, typed, nil)
+}
+
+// EnterPaperNumbersAnswered is EnterPaperNumbers with the ballot's answers
+// to the questions.
+func (s *Service) EnterPaperNumbersAnswered(ctx context.Context, u *account.User, id int64, typed string, answers map[string]string) error {
 	_, gs, _, err := s.paperRules(ctx, u, id)
 	if err != nil {
 		return err
@@ -309,7 +350,7 @@ func (s *Service) EnterPaperNumbers(ctx context.Context, u *account.User, id int
 	if err != nil {
 		return err
 	}
-	_, err = s.EnterPaper(ctx, u, id, [][]AgendaRef{refs})
+	_, err = s.EnterPaperAnswered(ctx, u, id, [][]AgendaRef{refs}, []map[string]string{answers})
 	return err
 }
 
@@ -359,5 +400,8 @@ func (s *Service) paperTally(ctx context.Context, tx pgx.Tx, assemblyID int64) e
 	if err != nil {
 		return err
 	}
-	return refreshPaperTally(ctx, tx, a)
+	if err := refreshPaperTally(ctx, tx, a); err != nil {
+		return err
+	}
+	return refreshPaperAnswers(ctx, tx, a.ID)
 }

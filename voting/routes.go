@@ -51,6 +51,9 @@ func (h *Handlers) Routes(app fiber.Router) {
 	api.Post("/paper", auth, h.apiPaper)
 	api.Post("/paper/:ballot/correct", auth, h.apiPaperCorrect)
 	api.Post("/paper/:ballot/void", auth, h.apiPaperVoid)
+	api.Get("/questions", auth, h.apiQuestions)
+	api.Post("/questions", auth, h.apiAddQuestion)
+	api.Delete("/questions/:question", auth, h.apiDeleteQuestion)
 
 	// Hosts: the assembly-day console.
 	host := app.Group("/host/assemblies/:id", auth)
@@ -67,4 +70,7 @@ func (h *Handlers) Routes(app fiber.Router) {
 	host.Post("/paper", h.paperEnter)
 	host.Post("/paper/:ballot/correct", h.paperCorrect)
 	host.Post("/paper/:ballot/void", h.paperVoid)
+	host.Get("/questions", h.questionsPage)
+	host.Post("/questions", h.questionsAdd)
+	host.Post("/questions/:question/delete", h.questionsDelete)
 }

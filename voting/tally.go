@@ -42,6 +42,10 @@ type Tally struct {
 	// CodesByChannel counts codes issued (not revoked) per channel.
 	CodesByChannel map[string]int64 `json:"codes_by_channel"`
 	Agendas        []AgendaTally    `json:"agendas"`
+	// Questions are the yes/no questions (counts left out while sealed)
+	// and Turnout the share of the dong's residents who voted.
+	Questions []QuestionTally `json:"questions"`
+	Turnout   Turnout         `json:"turnout"`
 }
 
 // AgendaTally is one agenda's count. Points are Borda points for ranked
@@ -104,6 +108,10 @@ func Count(ctx context.Context, q assembly.Querier, a *assembly.Assembly) (*Tall
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("voting: tally agendas: %w", err)
 	}
+	if t.Questions, err = TallyQuestions(ctx, q, a.ID, c, t.Sealed); err != nil {
+		return nil, fmt.Errorf("voting: tally questions: %w", err)
+	}
+	t.Turnout = TurnoutOf(a, t.Ballots)
 	return t, nil
 }
 
@@ -126,6 +134,12 @@ func (t *Tally) ForProjector() *Tally {
 	for i, g := range t.Agendas {
 		g.Votes, g.Points = nil, nil
 		c.Agendas[i] = g
+	}
+	// The questions' counts are a result too: covered like the ranking.
+	c.Questions = make([]QuestionTally, len(t.Questions))
+	for i, q := range t.Questions {
+		q.Yes, q.No, q.Abstain, q.Passed = nil, nil, nil, nil
+		c.Questions[i] = q
 	}
 	return &c
 }

@@ -76,6 +76,8 @@ function el(tag, cls, text) {
 
 function render(tally) {
   last = tally;
+  // The turnout meter and the questions listen (projector_questions.js).
+  root.dispatchEvent(new CustomEvent("tally", { detail: tally }));
   $("title").textContent = tally.title;
   const st = $("state");
   st.className = "state state-" + tally.state;
