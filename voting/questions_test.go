@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"maeul/account"
 	"maeul/server/servertest"
@@ -148,6 +149,14 @@ func TestQuestionsThroughTheAPI(t *testing.T) {
 			Ballots int64
 			Met     bool
 		}
+	}
+	// The mixer (k = 1) runs beside the requests: wait until it has moved
+	// every phone ballot before reading the counts.
+	for deadline := time.Now().Add(30 * time.Second); v.count(t, `SELECT count(*) FROM pending_ballots WHERE assembly_id = $1`, v.a.ID) > 0; {
+		if time.Now().After(deadline) {
+			t.Fatal("ballots still waiting to be mixed after 30 s")
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 	r := v.host.API(t, "GET", v.path("/tally"), nil)
 	r.JSON(t, &tally)
