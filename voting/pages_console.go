@@ -23,6 +23,8 @@ type ConsolePage struct {
 	Error     string
 	Ballot    string
 	MaxCodes  int
+	// Registrations per channel and place (nil: none wired).
+	Registrations *RegistrationStats
 }
 
 // flashes are the only messages a redirect may ask the console to show.
@@ -39,6 +41,11 @@ func (h *Handlers) renderConsole(c *fiber.Ctx, a *assembly.Assembly, errMsg stri
 	p := ConsolePage{Page: assembly.Page(c, a, i18n.T(web.Lang(c), "console.title")+" · "+a.Dong), A: a, Stats: st,
 		CanManage: u.CanManage(a.District, a.Dong), Error: errMsg, Ballot: h.env.BaseURL + "/v/" + a.Slug, MaxCodes: MaxCodes}
 	p.NoIndex, p.Wide = true, true
+	if h.svc.Registrations != nil {
+		if p.Registrations, err = h.svc.Registrations(c.UserContext(), a.ID); err != nil {
+			return err
+		}
+	}
 	if k, ok := flashes[c.Query("done")]; ok {
 		if k == "console.flash_opened" { // the one flash without a count
 			p.Flash = i18n.T(p.Lang, k)
