@@ -1,6 +1,8 @@
 package registration
 
 import (
+	"strconv"
+
 	"github.com/gofiber/fiber/v2"
 
 	"maeul"
@@ -29,7 +31,7 @@ func (h *Handlers) apiCreateKiosk(c *fiber.Ctx) error {
 		return err
 	}
 	c.Set("Cache-Control", "no-store")
-	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"url": h.kioskURL(a.Slug, tok), "id": k.ID, "label": k.Label})
+	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"url": h.kioskURL(a.Slug, tok), "id": strconv.FormatInt(k.ID, 10), "label": k.Label})
 }
 
 func (h *Handlers) apiKiosks(c *fiber.Ctx) error {
