@@ -100,9 +100,6 @@ func (h *Handlers) deskRegister(c *fiber.Ctx) error {
 	return h.renderDesk(c, id, page)
 }
 
-// BoothLabel is how a booth is named in a select.
-func (b Booth) Label() string { return b.Place }
-
 // IDString is the booth's id for forms.
 func (b Booth) IDString() string { return strconv.FormatInt(b.ID, 10) }
 
