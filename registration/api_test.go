@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/hex"
 	"fmt"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -128,6 +129,27 @@ func TestRegistrationRules(t *testing.T) {
 		}
 	})
 
+	t.Run("the desk page without JavaScript", func(t *testing.T) {
+		desk := fmt.Sprintf("/host/assemblies/%d/registrations", a.ID)
+		if r := h.Get(t, desk); r.Status != 200 || !strings.Contains(string(r.Body), `id="name"`) || !strings.Contains(string(r.Body), "autofocus") {
+			t.Fatalf("desk page: %d", r.Status)
+		}
+		f := url.Values{"name": {"창구손님"}, "birth_date": {"19700101"}, "category": {"resident"}, "channel": {"onsite"}}
+		r := h.PostForm(t, desk, f)
+		if r.Status != 201 || !strings.Contains(string(r.Body), `id="done-code"`) || !strings.Contains(string(r.Body), "data:image/png;base64,") {
+			t.Fatalf("desk registration: %d", r.Status)
+		}
+		r = h.PostForm(t, desk, f)
+		if r.Status != 409 || !strings.Contains(string(r.Body), "이미 등록된 분입니다") || strings.Contains(string(r.Body), `value="창구손님"`) {
+			t.Fatalf("desk duplicate: %d", r.Status)
+		}
+		f.Set("birth_date", "1970-13-01")
+		r = h.PostForm(t, desk, f)
+		if r.Status != 422 || !strings.Contains(string(r.Body), `value="1970-13-01"`) {
+			t.Fatalf("desk typo kept for correction: %d", r.Status)
+		}
+	})
+
 	t.Run("no name or date of birth in the database", func(t *testing.T) {
 		ctx := context.Background()
 		var cols []string
@@ -158,7 +180,7 @@ func TestRegistrationRules(t *testing.T) {
 		rows.Close()
 		// Every row of every table as text (bytea as hex), searched for
 		// each name, its normalised form and each date of birth.
-		needles := []string{"김 민지", "김민지", "생일자", "kim minji", "kimminji", "1958-03-12", "19580312", "2012-07-15", "20120715"}
+		needles := []string{"김 민지", "김민지", "생일자", "창구손님", "kim minji", "kimminji", "1958-03-12", "19580312", "2012-07-15", "20120715"}
 		for _, n := range []string{"김민지", "kimminji", "생일자"} {
 			needles = append(needles, hex.EncodeToString([]byte(n)))
 		}
