@@ -46,6 +46,14 @@ func TestEarlyBoothsAndKiosks(t *testing.T) {
 		t.Fatalf("a booth open after the assembly: %d %s", r.Status, r.Body)
 	}
 
+	r := h.API(t, "PATCH", booths+"/"+ids["경로당"], map[string]any{"place": "성미산 경로당",
+		"starts_at": now.Add(2 * time.Hour).Format(time.RFC3339), "ends_at": now.Add(3 * time.Hour).Format(time.RFC3339)})
+	if r.Status != 200 || !strings.Contains(string(r.Body), "성미산 경로당") {
+		t.Fatalf("edit a booth: %d %s", r.Status, r.Body)
+	}
+	if p := string(h.Get(t, fmt.Sprintf("/host/assemblies/%d/booths", a.ID)).Body); !strings.Contains(p, "성미산 경로당") || !strings.Contains(p, `name="starts_at"`) {
+		t.Fatal("the booths page lacks the booth or its form")
+	}
 	early := func(name, place string) *servertest.Response {
 		p := person(name, "1950-01-01", "resident", "early")
 		p["booth"] = ids[place]
@@ -56,7 +64,7 @@ func TestEarlyBoothsAndKiosks(t *testing.T) {
 		r.JSON(t, &got)
 		return got.Code
 	}
-	r := early("사전하나", "주민센터")
+	r = early("사전하나", "주민센터")
 	if r.Status != 201 || !strings.Contains(string(r.Body), `"place":"주민센터"`) {
 		t.Fatalf("early at an open booth: %d %s", r.Status, r.Body)
 	}
@@ -147,7 +155,7 @@ func TestEarlyBoothsAndKiosks(t *testing.T) {
 		t.Fatalf("a revoked kiosk opens: %d", r.Status)
 	}
 	page := string(h.Get(t, fmt.Sprintf("/host/assemblies/%d/console", a.ID)).Body)
-	for _, want := range []string{"사전투표 · 주민센터", "사전투표 · 경로당", `data-stat="ballots.early">1<`} {
+	for _, want := range []string{"사전투표 · 주민센터", "사전투표 · 성미산 경로당", `data-stat="ballots.early">1<`} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the console lacks %q", want)
 		}
