@@ -51,22 +51,22 @@ type Config struct {
 
 // Server is the whole service on one pool.
 type Server struct {
-	App           *fiber.App
-	Env           *web.Env
-	Auth          *account.Handlers
-	Assemblies    *assembly.Service
-	Voting        *voting.Service
-	Hub           *live.Service
-	Results       *result.Service
-	Council       *council.Service
-	Rehearsals    *rehearsal.Service
-	Registrations *registration.Service
-	cancel        context.CancelFunc
-	hubDone       chan struct{}
-	mixDone       chan struct{}
-	life          context.Context
-	stopLife      context.CancelFunc
-	selfURL       atomic.Value // string: this instance's own loopback URL
+	App        *fiber.App
+	Env        *web.Env
+	Auth       *account.Handlers
+	Assemblies *assembly.Service
+	Voting     *voting.Service
+	Hub        *live.Service
+	Results    *result.Service
+	Council    *council.Service
+	Rehearsals *rehearsal.Service
+	Register   *registration.Service // registrations, early booths, kiosks
+	cancel     context.CancelFunc
+	hubDone    chan struct{}
+	mixDone    chan struct{}
+	life       context.Context
+	stopLife   context.CancelFunc
+	selfURL    atomic.Value // string: this instance's own loopback URL
 }
 
 // New builds the service. A broken template or asset stops it here.
@@ -104,9 +104,9 @@ func New(cfg Config, pool *pgxpool.Pool) (*Server, error) {
 	s.Results = result.NewService(pool, s.Hub.Changed)
 	s.Results.K = s.Voting.K
 	s.Council = council.NewService(pool)
-	s.Registrations = registration.NewService(pool, s.Voting, cfg.Secret)
-	s.Registrations.OnChange = s.Hub.Changed
-	s.Voting.Registrations = s.Registrations.Counts
+	s.Register = registration.NewService(pool, s.Voting, cfg.Secret)
+	s.Register.OnChange = s.Hub.Changed
+	s.Voting.Registrations = s.Register.Counts
 	issue := func(ctx context.Context, u *account.User, id int64, n int) ([]string, error) {
 		_, _, codes, err := s.Voting.IssueCodes(ctx, u, id, n, voting.ChannelOnsite)
 		out := make([]string, len(codes))
@@ -140,7 +140,7 @@ func New(cfg Config, pool *pgxpool.Pool) (*Server, error) {
 	result.NewHandlers(env, s.Results, s.Auth).Routes(app)
 	council.NewHandlers(env, s.Council, s.Auth).Routes(app)
 	rehearsal.NewHandlers(env, s.Rehearsals, s.Auth).Routes(app)
-	registration.NewHandlers(env, s.Registrations, s.Auth, s.Voting).Routes(app)
+	registration.NewHandlers(env, s.Register, s.Auth, s.Voting).Routes(app)
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 	return s, nil
 }
