@@ -38,11 +38,11 @@ type ProjectorPage struct {
 	RevealURL string
 }
 
-// Phones is the ballots cast on a phone (on site or online): the figure to
+// Phones is the ballots cast with a code (on site, online, early): the figure to
 // set beside the phone codes issued, so that ballots never read as more
 // than codes ("투표 18 (휴대폰 17 · 종이 1) · 발급된 휴대폰 코드 17").
 func (p ProjectorPage) Phones() int64 {
-	return p.Tally.Channels[voting.ChannelOnsite] + p.Tally.Channels[voting.ChannelOnline]
+	return p.Tally.Channels[voting.ChannelOnsite] + p.Tally.Channels[voting.ChannelOnline] + p.Tally.Channels[voting.ChannelEarly]
 }
 
 func (h *Handlers) projector(c *fiber.Ctx) error {

@@ -81,7 +81,7 @@ func (s *Service) AssemblyBySlug(ctx context.Context, slug string) (*assembly.As
 }
 
 // Channels, in the order pages show them.
-var Channels = []string{voting.ChannelOnsite, voting.ChannelOnline, voting.ChannelPaper}
+var Channels = []string{voting.ChannelOnsite, voting.ChannelOnline, voting.ChannelEarly, voting.ChannelPaper}
 
 // Result is an assembly's decision as the API, the pages and the exports
 // show it. Once announced it is read from the frozen snapshot.

@@ -24,6 +24,7 @@ import (
 	"maeul/execution"
 	"maeul/limit"
 	"maeul/live"
+	"maeul/registration"
 	"maeul/rehearsal"
 	"maeul/result"
 	"maeul/secret"
@@ -64,6 +65,7 @@ type Server struct {
 	Execution  *execution.Service
 	Selection  *selection.Service
 	Rehearsals *rehearsal.Service
+	Register   *registration.Service // registrations, early booths, kiosks
 	cancel     context.CancelFunc
 	hubDone    chan struct{}
 	mixDone    chan struct{}
@@ -109,6 +111,9 @@ func New(cfg Config, pool *pgxpool.Pool) (*Server, error) {
 	s.Council = council.NewService(pool)
 	s.Execution = execution.NewService(pool)
 	s.Selection = selection.NewService(pool, s.Council)
+	s.Register = registration.NewService(pool, s.Voting, cfg.Secret)
+	s.Register.OnChange = s.Hub.Changed
+	s.Voting.Registrations = s.Register.Counts
 	issue := func(ctx context.Context, u *account.User, id int64, n int) ([]string, error) {
 		_, _, codes, err := s.Voting.IssueCodes(ctx, u, id, n, voting.ChannelOnsite)
 		out := make([]string, len(codes))
@@ -146,6 +151,7 @@ func New(cfg Config, pool *pgxpool.Pool) (*Server, error) {
 	rehearsal.NewHandlers(env, s.Rehearsals, s.Auth).Routes(app)
 	districtplan.NewHandlers(env, districtplan.NewService(pool, s.Assemblies), s.Auth).Routes(app)
 	execution.NewHandlers(env, s.Execution, s.Auth).Routes(app)
+	registration.NewHandlers(env, s.Register, s.Auth, s.Voting).Routes(app)
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 	return s, nil
 }

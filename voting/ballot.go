@@ -259,12 +259,13 @@ func (s *Service) explain(ctx context.Context, a *assembly.Assembly, k codeKey, 
 	var channel string
 	var used, revoked bool
 	var nonceHash, box []byte
-	var inWin bool
+	var inWin, inBooth bool
 	err := s.pool.QueryRow(ctx, `SELECT c.channel, c.used, c.revoked_at IS NOT NULL, c.nonce_hash, c.receipt_box,
-			(a.online_from IS NULL OR now() >= a.online_from) AND (a.online_until IS NULL OR now() < a.online_until)
+			(a.online_from IS NULL OR now() >= a.online_from) AND (a.online_until IS NULL OR now() < a.online_until),
+			`+boothOpenSQL+`
 		FROM codes c JOIN assemblies a ON a.id = c.assembly_id
 		WHERE c.assembly_id = $1 AND c.`+k.column()+` = $2`, a.ID, k.hash).
-		Scan(&channel, &used, &revoked, &nonceHash, &box, &inWin)
+		Scan(&channel, &used, &revoked, &nonceHash, &box, &inWin, &inBooth)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return "", false, maeul.FieldErrorf(maeul.ENOTFOUND, "code", "code.unknown")
 	}
@@ -288,6 +289,8 @@ func (s *Service) explain(ctx context.Context, a *assembly.Assembly, k codeKey, 
 		return "", false, maeul.FieldErrorf(maeul.ENOTFOUND, "code", "code.unknown")
 	case channel == ChannelOnline && !inWin:
 		return "", false, maeul.Errorf(maeul.ECONFLICT, "ballot.outside_window")
+	case channel == ChannelEarly && !inBooth:
+		return "", false, maeul.Errorf(maeul.ECONFLICT, "ballot.outside_booth")
 	}
 	return "", true, nil
 }

@@ -184,6 +184,11 @@ func (s *Service) IssueCodes(ctx context.Context, u *account.User, assemblyID in
 	if a.State == assembly.StateClosed || a.State == assembly.StateAnnounced {
 		return nil, 0, nil, maeul.Errorf(maeul.ECONFLICT, "code.closed")
 	}
+	if a.NeedsRegistration() {
+		// One code per person: with eligibility set, codes come only
+		// from registration (registration package), never in bulk.
+		return nil, 0, nil, maeul.Errorf(maeul.ECONFLICT, "code.registration_required")
+	}
 	// A collision of the 49-bit typed form with another assembly's code is
 	// very unlikely but possible: draw again.
 	for try := 0; ; try++ {
@@ -305,8 +310,9 @@ type CodeState struct {
 func (s *Service) CheckCode(ctx context.Context, a *assembly.Assembly, k codeKey) (string, error) {
 	var st CodeState
 	k = s.keyed(k)
-	err := s.pool.QueryRow(ctx, `SELECT channel, used, revoked_at IS NOT NULL
-		FROM codes WHERE assembly_id = $1 AND `+k.column()+` = $2`, a.ID, k.hash).Scan(&st.Channel, &st.Used, &st.Revoked)
+	var inBooth bool
+	err := s.pool.QueryRow(ctx, `SELECT c.channel, c.used, c.revoked_at IS NOT NULL, `+boothOpenSQL+`
+		FROM codes c WHERE c.assembly_id = $1 AND c.`+k.column()+` = $2`, a.ID, k.hash).Scan(&st.Channel, &st.Used, &st.Revoked, &inBooth)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return "", maeul.FieldErrorf(maeul.ENOTFOUND, "code", "code.unknown")
 	}
@@ -321,6 +327,9 @@ func (s *Service) CheckCode(ctx context.Context, a *assembly.Assembly, k codeKey
 	}
 	if err := votingOpenFor(a, st.Channel, time.Now()); err != nil {
 		return "", err
+	}
+	if st.Channel == ChannelEarly && !inBooth {
+		return "", maeul.Errorf(maeul.ECONFLICT, "ballot.outside_booth")
 	}
 	return st.Channel, nil
 }

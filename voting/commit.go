@@ -28,8 +28,11 @@ func consumeSQL(col string) string {
 	return `WITH u AS (
 	UPDATE codes SET used = true, nonce_hash = $3, receipt_box = $4
 	WHERE assembly_id = $1 AND ` + col + ` = $2 AND NOT used AND revoked_at IS NULL
-	  AND (channel = 'onsite' OR EXISTS (SELECT 1 FROM assemblies a WHERE a.id = $1
-	       AND (a.online_from IS NULL OR now() >= a.online_from) AND (a.online_until IS NULL OR now() < a.online_until)))
+	  AND (channel = 'onsite'
+	    OR channel = 'online' AND EXISTS (SELECT 1 FROM assemblies a WHERE a.id = $1
+	       AND (a.online_from IS NULL OR now() >= a.online_from) AND (a.online_until IS NULL OR now() < a.online_until))
+	    OR channel = 'early' AND EXISTS (SELECT 1 FROM booths b WHERE b.id = codes.booth_id
+	       AND now() >= b.starts_at AND now() < b.ends_at))
 	RETURNING channel
 ), p AS (
 	INSERT INTO pending_ballots (assembly_id, channel, sealed) SELECT $1, channel, $5 FROM u RETURNING 1
@@ -241,8 +244,11 @@ func consumeManySQL(col string) string {
 	UPDATE codes c SET used = true, nonce_hash = i.nh, receipt_box = i.box
 	FROM i
 	WHERE c.assembly_id = i.aid AND c.` + col + ` = i.hash AND NOT c.used AND c.revoked_at IS NULL
-	  AND (c.channel = 'onsite' OR EXISTS (SELECT 1 FROM assemblies a WHERE a.id = i.aid
-	       AND (a.online_from IS NULL OR now() >= a.online_from) AND (a.online_until IS NULL OR now() < a.online_until)))
+	  AND (c.channel = 'onsite'
+	    OR c.channel = 'online' AND EXISTS (SELECT 1 FROM assemblies a WHERE a.id = i.aid
+	       AND (a.online_from IS NULL OR now() >= a.online_from) AND (a.online_until IS NULL OR now() < a.online_until))
+	    OR c.channel = 'early' AND EXISTS (SELECT 1 FROM booths b WHERE b.id = c.booth_id
+	       AND now() >= b.starts_at AND now() < b.ends_at))
 	RETURNING i.ord, i.aid, c.channel, i.sealed, i.rh
 ), p AS (
 	INSERT INTO pending_ballots (assembly_id, channel, sealed) SELECT aid, channel, sealed FROM u

@@ -32,7 +32,7 @@ type Counts struct {
 // channel); give it a transaction with one snapshot (repeatable read) when
 // ballots may still arrive and the two must agree.
 func CountBallots(ctx context.Context, q assembly.Querier, a *assembly.Assembly) (*Counts, error) {
-	c := &Counts{Channels: map[string]int64{ChannelOnsite: 0, ChannelOnline: 0, ChannelPaper: 0},
+	c := &Counts{Channels: map[string]int64{ChannelOnsite: 0, ChannelOnline: 0, ChannelPaper: 0, ChannelEarly: 0},
 		Agendas: map[int64]map[string]ChoiceCount{}}
 	var err error
 	if c.Ballots, err = storedByLabel(ctx, q, a.ID, c.Channels); err != nil {
@@ -69,7 +69,7 @@ func (c *Counts) Total(agendaID int64) ChoiceCount {
 // ballots received per channel (mixed and still waiting); Agendas have
 // only mixed ballots, by label, so they move in whole groups.
 func RunningCounts(ctx context.Context, q assembly.Querier, a *assembly.Assembly) (*Counts, error) {
-	c := &Counts{Channels: map[string]int64{ChannelOnsite: 0, ChannelOnline: 0, ChannelPaper: 0},
+	c := &Counts{Channels: map[string]int64{ChannelOnsite: 0, ChannelOnline: 0, ChannelPaper: 0, ChannelEarly: 0},
 		Agendas: map[int64]map[string]ChoiceCount{}}
 	var err error
 	if c.Ballots, err = countChannels(ctx, q, a.ID, c.Channels); err != nil {

@@ -169,7 +169,7 @@ func (s *Service) mixAssembly(ctx context.Context, assemblyID int64) (int, error
 	}
 	wait, leave := s.thresholds()
 	moved := 0
-	for _, ch := range []string{ChannelOnsite, ChannelOnline} {
+	for _, ch := range mixChannels {
 		if waiting[ch] < wait {
 			continue
 		}
@@ -209,7 +209,7 @@ func (s *Service) mixFinal(ctx context.Context, tx pgx.Tx, a *assembly.Assembly)
 	}
 	k := int64(s.groupSize())
 	channels, small := 0, false
-	for _, ch := range []string{ChannelOnsite, ChannelOnline} {
+	for _, ch := range mixChannels {
 		if waiting[ch]+mixed[ch] > 0 {
 			channels++
 		}
@@ -219,7 +219,7 @@ func (s *Service) mixFinal(ctx context.Context, tx pgx.Tx, a *assembly.Assembly)
 	}
 	if small && channels > 1 {
 		var all []pendingBallot
-		for _, ch := range []string{ChannelOnsite, ChannelOnline} {
+		for _, ch := range mixChannels {
 			g, err := s.takePending(ctx, tx, a.ID, ch, waiting[ch])
 			if err != nil {
 				return err
@@ -228,7 +228,7 @@ func (s *Service) mixFinal(ctx context.Context, tx pgx.Tx, a *assembly.Assembly)
 		}
 		return s.storeGroup(ctx, tx, a, ChannelMixed, all)
 	}
-	for _, ch := range []string{ChannelOnsite, ChannelOnline} {
+	for _, ch := range mixChannels {
 		if waiting[ch] == 0 {
 			continue
 		}
@@ -242,6 +242,10 @@ func (s *Service) mixFinal(ctx context.Context, tx pgx.Tx, a *assembly.Assembly)
 	}
 	return nil
 }
+
+// mixChannels are the channels whose ballots wait to be mixed (paper is
+// entered directly).
+var mixChannels = []string{ChannelOnsite, ChannelOnline, ChannelEarly}
 
 // reshuffleLimit is the most phone ballots the close rewrites in random
 // order (a dong's assembly has a few thousand; a citywide online vote of a

@@ -25,6 +25,8 @@ type ConsolePage struct {
 	Revealed bool
 	Ballot   string
 	MaxCodes int
+	// Registrations per channel and place (nil: none wired).
+	Registrations *RegistrationStats
 }
 
 // flashes are the only messages a redirect may ask the console to show.
@@ -44,6 +46,11 @@ func (h *Handlers) renderConsole(c *fiber.Ctx, a *assembly.Assembly, errMsg stri
 	p.NoIndex, p.Wide = true, true
 	if a.State == assembly.StateClosed || a.State == assembly.StateAnnounced {
 		if p.Revealed, err = h.svc.IsRevealed(c.UserContext(), a); err != nil {
+			return err
+		}
+	}
+	if h.svc.Registrations != nil {
+		if p.Registrations, err = h.svc.Registrations(c.UserContext(), a.ID); err != nil {
 			return err
 		}
 	}

@@ -50,10 +50,10 @@ func (b Batch) Unused() int64 { return b.Count - b.Used - b.Revoked }
 
 // Stats counts codes and ballots per channel and failed code attempts.
 func (s *Service) Stats(ctx context.Context, a *assembly.Assembly) (*Stats, error) {
-	st := &Stats{Issued: map[string]int64{ChannelOnsite: 0, ChannelOnline: 0},
-		Used:    map[string]int64{ChannelOnsite: 0, ChannelOnline: 0},
-		Revoked: map[string]int64{ChannelOnsite: 0, ChannelOnline: 0},
-		Ballots: map[string]int64{ChannelOnsite: 0, ChannelOnline: 0, ChannelPaper: 0}, Batches: []Batch{}}
+	st := &Stats{Issued: map[string]int64{ChannelOnsite: 0, ChannelOnline: 0, ChannelEarly: 0},
+		Used:    map[string]int64{ChannelOnsite: 0, ChannelOnline: 0, ChannelEarly: 0},
+		Revoked: map[string]int64{ChannelOnsite: 0, ChannelOnline: 0, ChannelEarly: 0},
+		Ballots: map[string]int64{ChannelOnsite: 0, ChannelOnline: 0, ChannelPaper: 0, ChannelEarly: 0}, Batches: []Batch{}}
 	rows, err := s.pool.Query(ctx, `SELECT b.id, b.channel, b.count, b.created_at,
 			count(*) FILTER (WHERE c.used), count(c.revoked_at)
 		FROM code_batches b LEFT JOIN codes c ON c.batch_id = b.id

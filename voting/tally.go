@@ -14,6 +14,9 @@ const (
 	ChannelOnsite = "onsite"
 	ChannelOnline = "online"
 	ChannelPaper  = "paper"
+	// ChannelEarly is an early booth's (사전투표소): its codes work only
+	// inside their booth's window.
+	ChannelEarly = "early"
 )
 
 // Tally is the live count of an assembly, as the API, the websocket and the
@@ -73,7 +76,7 @@ func Hidden(a *assembly.Assembly) bool {
 func Count(ctx context.Context, q assembly.Querier, a *assembly.Assembly) (*Tally, error) {
 	t := &Tally{AssemblyID: a.ID, Slug: a.Slug, District: a.District, Dong: a.Dong, Title: a.Title,
 		EndsAt: a.EndsAt, TieBreak: a.TieBreak, State: a.State, Sealed: Hidden(a), Method: a.Method, BudgetCap: a.BudgetCap,
-		CodesByChannel: map[string]int64{ChannelOnsite: 0, ChannelOnline: 0}}
+		CodesByChannel: map[string]int64{ChannelOnsite: 0, ChannelOnline: 0, ChannelEarly: 0}}
 	c, err := RunningCounts(ctx, q, a)
 	if err != nil {
 		return nil, err

@@ -48,6 +48,11 @@ type Service struct {
 	// anonymity set of a ballot); DefaultK unless set.
 	K int
 
+	// Registrations, when set (the server wires it to the registration
+	// package, which sits above voting), reads the console's registration
+	// counts.
+	Registrations func(ctx context.Context, assemblyID int64) (*RegistrationStats, error)
+
 	cache    infoCache
 	queue    commitQueue
 	mixNow   chan struct{}

@@ -84,7 +84,7 @@ function render(tally) {
   st.textContent = t("state-" + tally.state);
   $("ballots").textContent = num(tally.ballots);
   const chs = tally.channels || {};
-  $("ballots-of").textContent = fmt(t("ballots-of"), num((chs.onsite || 0) + (chs.online || 0)), num(chs.paper || 0), num(tally.codes_issued));
+  $("ballots-of").textContent = fmt(t("ballots-of"), num((chs.onsite || 0) + (chs.online || 0) + (chs.early || 0)), num(chs.paper || 0), num(tally.codes_issued));
   for (const ch of ["onsite", "online", "paper"]) {
     $("ch-" + ch).textContent = num((tally.channels || {})[ch] || 0);
     const c = $("codes-" + ch);
