@@ -3,6 +3,7 @@ package registration_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -18,6 +19,11 @@ func TestBrowserKiosk(t *testing.T) {
 	e := servertest.Start(t)
 	h := e.NewHost(t, "dong", "마포구", "성산1동")
 	a := eligibleAssembly(t, e, time.Now().Add(24*time.Hour))
+	// A yes/no question on the same ballot: the kiosk asks it too (the
+	// ballot API refuses a ballot that leaves it unanswered).
+	if r := h.API(t, "POST", fmt.Sprintf("/api/v1/assemblies/%d/questions", a.ID), map[string]any{"text": "마을계획에 찬성하십니까?", "rule": "majority"}); r.Status != 201 {
+		t.Fatalf("question: %d %s", r.Status, r.Body)
+	}
 	if r := h.API(t, "POST", fmt.Sprintf("/api/v1/assemblies/%d/open", a.ID), nil); r.Status != 200 {
 		t.Fatalf("open: %d %s", r.Status, r.Body)
 	}
@@ -60,8 +66,28 @@ func TestBrowserKiosk(t *testing.T) {
 	if reads != 6 {
 		t.Fatalf("%d read-aloud buttons for 6 agendas", reads)
 	}
-	if err := chromedp.Do(ctx, chromedp.Click("button.choice"), chromedp.Click("#to-confirm"), chromedp.WaitVisible("#s-confirm"),
-		chromedp.Click("#cast"), chromedp.WaitVisible("#s-receipt")); err != nil {
+	if err := chromedp.Do(ctx, chromedp.Click("button.choice")); err != nil {
+		t.Fatal(err)
+	}
+	if off, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.getElementById("to-confirm").disabled`)); err != nil || !off {
+		t.Fatalf("next is enabled with the question unanswered (%v)", err)
+	}
+	// The question sits just above the sticky bar: bring it to the middle
+	// of the screen, as a resident scrolling down would, and tap 찬성.
+	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`document.querySelector("fieldset.question").scrollIntoView({block: "center"})`),
+		chromedp.Click(`fieldset.question button[data-answer="yes"]`)); err != nil {
+		t.Fatal(err)
+	}
+	if on, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`!document.getElementById("to-confirm").disabled`)); err != nil || !on {
+		t.Fatalf("next stays disabled once the question is answered (%v)", err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Click("#to-confirm"), chromedp.WaitVisible("#s-confirm")); err != nil {
+		t.Fatal(err)
+	}
+	if chosen, err := chromedp.Run(ctx, chromedp.Text("#chosen")); err != nil || !strings.Contains(chosen, "마을계획에 찬성하십니까? — 찬성") {
+		t.Fatalf("the confirm screen lists %q (%v)", chosen, err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Click("#cast"), chromedp.WaitVisible("#s-receipt")); err != nil {
 		t.Fatal(err)
 	}
 	receipt, err := chromedp.Run(ctx, chromedp.Text("#receipt"))

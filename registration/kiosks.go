@@ -14,6 +14,7 @@ import (
 	"maeul"
 	"maeul/account"
 	"maeul/assembly"
+	"maeul/voting"
 )
 
 // Kiosk is a staffed tablet at the venue, opened by a secret link (like a
@@ -124,14 +125,18 @@ func (s *Service) RegisterAtKiosk(ctx context.Context, slug, tok string, p Perso
 
 // KioskBallot returns what a kiosk shows: the assembly its token opens and
 // the agendas of its ballot.
-func (s *Service) KioskBallot(ctx context.Context, slug, tok string) (*assembly.Assembly, []assembly.Agenda, error) {
+func (s *Service) KioskBallot(ctx context.Context, slug, tok string) (*assembly.Assembly, []assembly.Agenda, []voting.Question, error) {
 	a, err := s.KioskAssembly(ctx, slug, tok)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	gs, err := assembly.FindAgendas(ctx, s.pool, a.ID)
 	if err != nil {
-		return nil, nil, wrap("find agendas", err)
+		return nil, nil, nil, wrap("find agendas", err)
 	}
-	return a, gs, nil
+	qs, err := voting.FindQuestions(ctx, s.pool, a.ID)
+	if err != nil {
+		return nil, nil, nil, wrap("find questions", err)
+	}
+	return a, gs, qs, nil
 }

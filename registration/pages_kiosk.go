@@ -8,6 +8,7 @@ import (
 	"maeul"
 	"maeul/assembly"
 	"maeul/i18n"
+	"maeul/voting"
 	"maeul/web"
 )
 
@@ -19,7 +20,9 @@ type KioskPage struct {
 	web.Page
 	A       *assembly.Assembly
 	Agendas []assembly.Agenda
-	Token   string
+	// Questions are the yes/no questions answered on the same ballot.
+	Questions []voting.Question
+	Token     string
 	// Reset is how many seconds the receipt stays before the privacy
 	// screen returns (?reset=, 3–60; 8 by default).
 	Reset int
@@ -32,11 +35,12 @@ func kioskHeaders(c *fiber.Ctx) {
 
 func (h *Handlers) kioskPage(c *fiber.Ctx) error {
 	tok := c.Query("t")
-	a, gs, err := h.svc.KioskBallot(c.UserContext(), c.Params("slug"), tok)
+	a, gs, qs, err := h.svc.KioskBallot(c.UserContext(), c.Params("slug"), tok)
 	if err != nil {
 		return err
 	}
-	p := KioskPage{Page: assembly.Page(c, a, i18n.T(web.Lang(c), "kiosk.title")+" · "+a.Dong), A: a, Agendas: gs, Token: tok, Reset: 8}
+	p := KioskPage{Page: assembly.Page(c, a, i18n.T(web.Lang(c), "kiosk.title")+" · "+a.Dong), A: a, Agendas: gs,
+		Questions: qs, Token: tok, Reset: 8}
 	if r, err := strconv.Atoi(c.Query("reset")); err == nil {
 		p.Reset = min(max(r, 1), 60)
 	}

@@ -20,7 +20,8 @@
   function $(id) { return document.getElementById(id); }
   var screens = ["s-privacy", "s-ballot", "s-confirm", "s-receipt", "s-error"];
   var choices = Array.prototype.slice.call(document.querySelectorAll("button.choice"));
-  var state = { code: "", picked: [], timer: 0, nonce: "" };
+  var state = { code: "", picked: [], timer: 0, nonce: "", answers: {} };
+  var questions = Array.prototype.slice.call(document.querySelectorAll("fieldset.question"));
 
   function keepHistoryClean() {
     try { history.replaceState(null, "", location.pathname + location.search); } catch (e) { /* ignore */ }
@@ -35,7 +36,8 @@
 
   function reset() {
     clearInterval(state.timer);
-    state.code = ""; state.picked = []; state.nonce = "";
+    state.code = ""; state.picked = []; state.nonce = ""; state.answers = {};
+    questions.forEach(function (f) { markAnswer(f, ""); });
     choices.forEach(function (b) { b.setAttribute("aria-pressed", "false"); b.querySelector(".mark").textContent = ""; });
     $("chosen").textContent = "";
     $("receipt").textContent = "";
@@ -58,7 +60,8 @@
   function staffError(msg) { var e = $("staff-error"); e.textContent = msg; e.hidden = false; }
 
   function start(code) {
-    state.code = code; state.picked = []; state.nonce = randomNonce();
+    state.code = code; state.picked = []; state.nonce = randomNonce(); state.answers = {};
+    questions.forEach(function (f) { markAnswer(f, ""); });
     ["k-name", "k-birth", "k-code"].forEach(function (id) { if ($(id)) $(id).value = ""; });
     $("staff-error").hidden = true;
     update();
@@ -107,6 +110,11 @@
     } else if (n > max) {
       ok = false;
     }
+    var unanswered = questions.filter(function (f) { return !state.answers[f.getAttribute("data-question")]; }).length;
+    if (unanswered > 0) {
+      ok = false;
+      text += " " + t("answer-all");
+    }
     $("pick-text").textContent = text;
     $("to-confirm").disabled = !ok;
   }
@@ -116,6 +124,23 @@
       if (i >= 0) state.picked.splice(i, 1);
       else if (method === "budget" || state.picked.length < max) state.picked.push(b);
       update();
+    });
+  });
+
+  // The yes/no questions: one answer each (찬성 / 반대 / 기권), tap again to undo.
+  function markAnswer(f, value) {
+    Array.prototype.forEach.call(f.querySelectorAll("button.answer"), function (b) {
+      b.setAttribute("aria-pressed", b.getAttribute("data-answer") === value ? "true" : "false");
+    });
+  }
+  questions.forEach(function (f) {
+    Array.prototype.forEach.call(f.querySelectorAll("button.answer"), function (b) {
+      b.addEventListener("click", function () {
+        var id = f.getAttribute("data-question"), v = b.getAttribute("data-answer");
+        if (state.answers[id] === v) delete state.answers[id]; else state.answers[id] = v;
+        markAnswer(f, state.answers[id] || "");
+        update();
+      });
     });
   });
 
@@ -141,13 +166,19 @@
       li.textContent = b.getAttribute("data-title");
       ol.appendChild(li);
     });
+    questions.forEach(function (f) {
+      var li = document.createElement("li");
+      var v = state.answers[f.getAttribute("data-question")];
+      li.textContent = f.getAttribute("data-text") + " — " + f.querySelector('button[data-answer="' + v + '"]').textContent;
+      ol.appendChild(li);
+    });
     show("s-confirm");
   });
   $("back-choose").addEventListener("click", function () { show("s-ballot"); });
   $("cast").addEventListener("click", function () {
     $("cast").disabled = true;
     var ids = state.picked.map(function (b) { return b.getAttribute("data-id"); });
-    post("/api/v1/ballots", { assembly: slug, code: state.code, choices: ids, nonce: state.nonce }).then(function (res) {
+    post("/api/v1/ballots", { assembly: slug, code: state.code, choices: ids, answers: state.answers, nonce: state.nonce }).then(function (res) {
       $("cast").disabled = false;
       state.code = "";
       if (res.status === 201) {
@@ -177,6 +208,6 @@
 
   // A page restored from the back-forward cache starts over.
   window.addEventListener("pageshow", function (ev) { if (ev.persisted) reset(); });
-  window.addEventListener("pagehide", function () { state.code = ""; state.picked = []; });
+  window.addEventListener("pagehide", function () { state.code = ""; state.picked = []; state.answers = {}; });
   reset();
 })();
