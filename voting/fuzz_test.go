@@ -110,8 +110,8 @@ func TestParseCode(t *testing.T) {
 		{"ㅛㅋ23-4567-89", "YZ23456789", ""},
 		// Shifted keys (a capital letter typed in Korean) are the same letters.
 		{"ㄸㅖㅃㄲ-ㅆㅉ23-45", "EPQRTW2345", ""},
-		// What the keyboard composes as it goes: 효 = ㅎ+ㅛ, 븐 = ㅂ+ㅠ+ㄴ, 닭 = ㄷ+ㅏ+ㄺ.
-		{"효븐-닭2", "GYQBSEKFR2", ""},
+		// What the keyboard composes as it goes: 효 = ㅎ+ㅛ, 븐 = ㅂ+ㅡ+ㄴ, 닭 = ㄷ+ㅏ+ㄺ.
+		{"효븐-닭2", "GYQMSEKFR2", ""},
 		{"ＫＡＢＣ-２ＸＲＰ-９Ｄ", "KABC2XRP9D", ""},
 		// Keys outside the alphabet (O, I, L, U) say which symbols exist.
 		{"ㅐ7QM-2XRP-9D", "", maeul.EINVALID},
