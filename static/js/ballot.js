@@ -30,19 +30,17 @@
 
   // The one message about a limit, in the bar (a live region). A tap on
   // something that cannot be added says it again, visibly and aloud.
-  var said = "";
   function say(show, left, again) {
     var text = show ? limitText.getAttribute("data-text").replace("{left}", left || "") : "";
     limitText.hidden = !show;
     if (again) {
-      limitText.textContent = "";
+      // The same words again are announced again once they change: a
+      // zero-width space comes and goes.
+      text += limitText.textContent.slice(-1) === "\u200b" ? "" : "\u200b";
       limitText.classList.add("flash");
-      setTimeout(function () { limitText.textContent = text; }, 60);
       setTimeout(function () { limitText.classList.remove("flash"); }, 1600);
-    } else if (text !== said) {
-      limitText.textContent = text;
     }
-    said = text;
+    if (limitText.textContent !== text) limitText.textContent = text;
   }
 
   if (method === "ranked") {
