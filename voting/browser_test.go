@@ -355,7 +355,7 @@ func TestBrowserTapInOrder(t *testing.T) {
 // sticky bar covers or that is itself in the sticky bar.
 func centreClick(sel string) chromedp.Action[chromedp.Void] {
 	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
-		xy, err := chromedp.Evaluate[[]float64](`(function(){ var n = document.querySelector(` + "`" + sel + "`" + `);
+		xy, err := chromedp.Evaluate[[]float64](`(function(){ var n = document.querySelector(`+"`"+sel+"`"+`);
 			n.scrollIntoView({block: "center"}); var r = n.getBoundingClientRect(); return [r.left + r.width / 2, r.top + r.height / 2]; })()`)(ctx, t)
 		if err != nil {
 			return err
