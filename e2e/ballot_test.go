@@ -220,7 +220,11 @@ func TestBallotTypedCode(t *testing.T) {
 		t.Fatalf("one symbol short: %q", e)
 	}
 	korean := hangulKeys(short)
-	do("in Korean", chromedp.SetValue("#code", ""), chromedp.SendKeys("#code", korean), chromedp.Submit("#code"), chromedp.WaitVisible("#ballot-form"))
+	clear := chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := chromedp.Evaluate[bool](`(document.getElementById("code").value = "") === ""`)(ctx, t)
+		return err
+	})
+	do("in Korean", chromedp.WaitVisible("#code"), clear, chromedp.SendKeys("#code", korean), chromedp.Submit("#code"), chromedp.WaitVisible("#ballot-form"))
 	second, first := fmt.Sprint(gs[1].ID), fmt.Sprint(gs[0].ID)
 	do("tap in order", centreClick("#tap-"+second), centreClick("#tap-"+first))
 	if b := text("#tap-" + second + " .badge"); b != "1순위 · 3점" {
