@@ -76,6 +76,21 @@ func BenchmarkBallotFast3G(b *testing.B) {
 				}
 				loadMS += m[0]
 				bytes += m[1]
+				if i == b.N-1 {
+					// Where the time went, for the last load.
+					w, err := chromedp.Run(bctx, chromedp.Evaluate[string](`(function(){
+						var n = performance.getEntriesByType("navigation")[0], f = function(x){ return Math.round(x); };
+						var s = "ms from the start: redirects " + f(n.redirectStart) + "–" + f(n.redirectEnd) + " · fetch " + f(n.fetchStart) +
+							" · connect " + f(n.connectStart) + "–" + f(n.connectEnd) + " · request " + f(n.requestStart) +
+							" · first byte " + f(n.responseStart) + " · last byte " + f(n.responseEnd) + " · DOM interactive " + f(n.domInteractive) + " · DOM ready " + f(n.domContentLoadedEventStart) + "–" + f(n.domContentLoadedEventEnd) +
+							" · load " + f(n.loadEventEnd);
+						performance.getEntriesByType("resource").forEach(function(r){ s += " · " + r.name.split("/").pop() + " " + f(r.startTime) + "–" + f(r.responseEnd); });
+						return s;
+					})()`))
+					if err == nil {
+						b.Logf("%s", w)
+					}
+				}
 			}
 			b.ReportMetric(loadMS/float64(b.N), "ms/load")
 			b.ReportMetric(bytes/float64(b.N), "B/load")

@@ -47,28 +47,39 @@ func TestBrowserVoteFromCard(t *testing.T) {
 	if err != nil || !strings.Contains(count, "2 / 2") {
 		t.Fatalf("running count %q (%v)", count, err)
 	}
-	disabled, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.getElementById("c-`+ids[2]+`").disabled`))
-	if err != nil || !disabled {
-		t.Fatalf("a third choice is still possible with two allowed (%v)", err)
+	off, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById("c-`+ids[2]+`").getAttribute("aria-disabled")`))
+	if err != nil || off != "true" {
+		t.Fatalf("a third choice is not marked unavailable with two allowed: %q (%v)", off, err)
 	}
-	// The reason is written out: in the bar and next to the disabled choice.
+	// The reason is written out once, in the sticky bar (a live region),
+	// not next to every agenda.
 	limit, err := chromedp.Run(ctx, chromedp.Text("#limit-text"))
 	if err != nil || !strings.Contains(limit, "최대 2개까지 고를 수 있습니다") || !strings.Contains(limit, "먼저 고른 것 하나를 빼 주세요") {
 		t.Fatalf("limit message %q (%v)", limit, err)
 	}
-	why, err := chromedp.Run(ctx, chromedp.Text(`label[for="c-`+ids[2]+`"] .why`))
-	if err != nil || !strings.Contains(why, "고를 수 없음") {
-		t.Fatalf("disabled choice hint %q (%v)", why, err)
+	if n, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.body.innerText.split("고를 수 없음").length - 1`)); n != 0 {
+		t.Fatalf("%d per-agenda 'cannot choose' notes", n)
 	}
 	live, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById("limit-text").closest("[aria-live]").getAttribute("aria-live")`))
 	if live != "polite" {
 		t.Fatalf("the limit message is not in a live region (%q)", live)
 	}
-	// Untick one: the message and the hints go away.
+	// Tapping the third anyway does not tick it.
+	if err := chromedp.Do(ctx, chromedp.Click("#c-"+ids[2])); err != nil {
+		t.Fatal(err)
+	}
+	if checked, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.getElementById("c-`+ids[2]+`").checked`)); checked {
+		t.Fatal("a third choice was ticked with two allowed")
+	}
+	// "Next" is in the sticky bar, at hand at the bottom of the screen.
+	if in, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`!!document.querySelector("#tally-bar #next") && getComputedStyle(document.getElementById("tally-bar")).position === "sticky"`)); !in {
+		t.Fatal("next is not in the sticky bar")
+	}
+	// Untick one: the message goes.
 	if err := chromedp.Do(ctx, chromedp.Click("#c-"+ids[1])); err != nil {
 		t.Fatal(err)
 	}
-	gone, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.getElementById("limit-text").hidden && document.querySelectorAll(".why:not([hidden])").length === 0`))
+	gone, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.getElementById("limit-text").hidden && !document.querySelector("[aria-disabled=true]")`))
 	if !gone {
 		t.Fatal("the limit message stays after unticking")
 	}
@@ -90,12 +101,12 @@ func TestBrowserVoteFromCard(t *testing.T) {
 	if v.count(t, `SELECT count(*) FROM receipts WHERE receipt_hash = $1`, voting.ReceiptHash(strings.TrimSpace(receipt))) != 1 {
 		t.Fatalf("receipt %q is not stored", receipt)
 	}
-	// The same card again says it was used.
-	if err := chromedp.Do(ctx, chromedp.Navigate(url), chromedp.WaitVisible("#stop-title")); err != nil {
+	// The same card again, on the same phone: the receipt again.
+	if err := chromedp.Do(ctx, chromedp.Navigate(url), chromedp.WaitVisible("#receipt")); err != nil {
 		t.Fatal(err)
 	}
-	if s, _ := chromedp.Run(ctx, chromedp.Text("#stop-title")); !strings.Contains(s, "이미 사용된 코드입니다") {
-		t.Fatalf("used card: %q", s)
+	if s, _ := chromedp.Run(ctx, chromedp.Text("#receipt")); s != receipt {
+		t.Fatalf("used card: receipt %q, want %q", s, receipt)
 	}
 }
 
@@ -125,12 +136,12 @@ func TestBrowserVoteWithoutJavaScript(t *testing.T) {
 	step("keys", chromedp.SendKeys("#code", strings.ToLower(codes[0].Short)))
 	step("click", chromedp.Click(`form button[type=submit]`))
 	step("form", chromedp.WaitVisible("#ballot-form"))
-	// The script did not run: the running total stays hidden.
-	hidden, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.getElementById("tally-bar").hidden`))
+	// The script did not run.
+	ran, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.getElementById("ballot-form").hasAttribute("data-js")`))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !hidden {
+	if ran {
 		t.Fatal("the script ran although JavaScript is off")
 	}
 	ids := v.ids(0, 1, 2)
@@ -162,34 +173,29 @@ func TestBrowserVoteWithoutJavaScript(t *testing.T) {
 	}
 }
 
-// On a budget ballot the agendas that no longer fit say so, and the bar
-// says how much is left (English too).
+// On a budget ballot the agendas that no longer fit are marked, and one
+// message in the bar says how much is left (English too).
 func TestBrowserBudgetLimitSaysWhy(t *testing.T) {
 	v := setup(t, servertest.FixtureOptions{Method: assembly.MethodBudget, BudgetCap: 20_000_000}, true)
 	codes := v.codes(t, 1, "onsite")
 	ctx := servertest.Browser(t)
 	ids := v.ids(0, 1, 2, 3, 4, 5)
-	for _, c := range []struct{ lang, limit, why string }{
-		{"ko", "남은 예산 8,000,000원보다 비싼 의제는 고를 수 없습니다", "남은 예산보다 비쌉니다"},
-		{"en", "more than the KRW 8,000,000 left", "costs more than what is left"},
+	for _, c := range []struct{ lang, limit string }{
+		{"ko", "남은 예산 8,000,000원보다 비싼 의제는 고를 수 없습니다"},
+		{"en", "more than the KRW 8,000,000 left"},
 	} {
 		if err := chromedp.Do(ctx, chromedp.EmulateViewport(320, 800), chromedp.Navigate(codes[0].URL+"&lang="+c.lang),
-			chromedp.WaitVisible("#ballot-form"), chromedp.Click("#c-"+ids[1])); err != nil {
+			chromedp.WaitVisible("#ballot-form"), centreClick("#c-"+ids[1])); err != nil {
 			t.Fatal(err)
 		}
 		limit, err := chromedp.Run(ctx, chromedp.Text("#limit-text"))
 		if err != nil || !strings.Contains(limit, c.limit) {
-			t.Fatalf("%s: limit message %q (%v)", c.lang, limit, err)
+			st, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`location.href + " " + Array.from(document.querySelectorAll("input:checked")).map(function(e){return e.id}).join(",") + " js=" + document.getElementById("ballot-form").getAttribute("data-js")`))
+			t.Fatalf("%s: limit message %q (%v) at %s", c.lang, limit, err, st)
 		}
-		off, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`Array.from(document.querySelectorAll("input[name=choice]:disabled")).map(function(e){return e.value}).join(",")`))
+		off, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`Array.from(document.querySelectorAll("input[name=choice][aria-disabled=true]")).map(function(e){return e.value}).join(",")`))
 		if off != ids[4]+","+ids[5] {
-			t.Fatalf("%s: disabled %s, want the 9,500,000 and 15,000,000 agendas", c.lang, off)
-		}
-		for _, i := range []int{4, 5} {
-			why, err := chromedp.Run(ctx, chromedp.Text(`label[for="c-`+ids[i]+`"] .why`))
-			if err != nil || !strings.Contains(why, c.why) {
-				t.Fatalf("%s: hint %q (%v)", c.lang, why, err)
-			}
+			t.Fatalf("%s: unavailable %s, want the 9,500,000 and 15,000,000 agendas", c.lang, off)
 		}
 		wide, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
 		if wide > 320 {
@@ -257,34 +263,64 @@ func TestCardSheetPrintsEightPerA4(t *testing.T) {
 	}
 }
 
-// A ranked ballot: the visible label of a rank select is just "순위" (the
-// agenda title is right above it), but its accessible name still names
-// the agenda, for a screen reader that jumps from control to control.
-func TestBrowserRankLabel(t *testing.T) {
+// A ranked ballot is tap-in-order: the first tap gives rank 1 (its points
+// written on it), the next rank 2, a second tap takes one out and the
+// ranks close up; the ranks go into the plain form's selects, so the
+// confirm page lists them in rank order with their points. Each button's
+// name is the agenda's number and title; whether it is ranked is its
+// pressed state.
+func TestBrowserTapInOrder(t *testing.T) {
 	v := setup(t, servertest.FixtureOptions{Method: assembly.MethodRanked, MaxChoices: 3}, true)
 	codes := v.codes(t, 1, "onsite")
 	ctx := servertest.Browser(t)
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(320, 800), chromedp.Navigate(codes[0].URL), chromedp.WaitVisible("#ballot-form")); err != nil {
 		t.Fatal(err)
 	}
-	g := v.agendas[1]
-	sel := "#rank-" + g.IDString()
-	// What is seen: the label's rendered text, less what is visually hidden.
-	seen, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(function(){
-		var l = document.querySelector('label[for="`+sel[1:]+`"]').cloneNode(true);
-		var hidden = Array.from(document.querySelector('label[for="`+sel[1:]+`"]').querySelectorAll("span")).filter(function(s){
-			var r = s.getBoundingClientRect(); return r.width <= 1 && r.height <= 1; }).length;
-		l.querySelectorAll(".vh").forEach(function(s){ s.remove(); });
-		return l.textContent.trim() + "|" + hidden;
-	})()`))
-	if err != nil || seen != "순위|1" {
-		t.Fatalf("visible rank label %q, want just 순위 with the title visually hidden (%v)", seen, err)
+	ids := v.ids(0, 1, 2, 3)
+	tap := func(i int) {
+		t.Helper()
+		if err := chromedp.Do(ctx, chromedp.Click("#tap-"+ids[i])); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ranks := func() string {
+		t.Helper()
+		s, err := chromedp.Run(ctx, chromedp.Evaluate[string](`Array.from(document.querySelectorAll("select.rank")).map(function(s){return s.value||"-"}).join("")`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	if pts, _ := chromedp.Run(ctx, chromedp.Text("#points")); !strings.Contains(pts, "1순위 3점") || !strings.Contains(pts, "3순위 1점") {
+		t.Fatalf("points per rank %q", pts)
+	}
+	tap(1)
+	tap(0)
+	if r := ranks(); !strings.HasPrefix(r, "21") {
+		t.Fatalf("after tapping 2 then 1: ranks %s", r)
+	}
+	badge, _ := chromedp.Run(ctx, chromedp.Text("#tap-"+ids[1]+" .badge"))
+	if !strings.Contains(badge, "1순위") || !strings.Contains(badge, "3점") {
+		t.Fatalf("first tap's badge %q", badge)
+	}
+	tap(1) // take rank 1 out: the other becomes 1
+	if r := ranks(); !strings.HasPrefix(r, "1-") {
+		t.Fatalf("after undoing: ranks %s", r)
+	}
+	tap(3)
+	tap(2)
+	tap(1) // a fourth: refused, the bar says why
+	if r := ranks(); !strings.HasPrefix(r, "1-32") {
+		t.Fatalf("after four taps with three ranks: %s", r)
+	}
+	if msg, _ := chromedp.Run(ctx, chromedp.Text("#limit-text")); !strings.Contains(msg, "3순위까지 모두 매겼습니다") {
+		t.Fatalf("full message %q", msg)
 	}
 	doc, err := chromedp.Call(ctx, dom.GetDocument, dom.GetDocumentParams{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	q, err := chromedp.Call(ctx, dom.QuerySelector, dom.QuerySelectorParams{NodeID: doc.Root.NodeID, Selector: sel})
+	q, err := chromedp.Call(ctx, dom.QuerySelector, dom.QuerySelectorParams{NodeID: doc.Root.NodeID, Selector: "#tap-" + ids[0]})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -297,7 +333,34 @@ func TestBrowserRankLabel(t *testing.T) {
 	if err := json.Unmarshal(ax.Nodes[0].Name.Value, &name); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(name, "순위") || !strings.Contains(name, fmt.Sprintf("%d. %s", g.Number, g.Title)) {
-		t.Fatalf("the select's accessible name is %s", name)
+	g := v.agendas[0]
+	if !strings.Contains(name, fmt.Sprintf("%d. %s", g.Number, g.Title)) || !strings.Contains(name, "1순위") {
+		t.Fatalf("the button's accessible name is %q", name)
 	}
+	sctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	if err := chromedp.Do(sctx, centreClick("#next"), chromedp.WaitVisible("#cast")); err != nil {
+		st, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`location.href + " " + document.readyState + " " + document.title + " " + document.body.innerHTML.length + " " + document.body.innerText.replace(/\s+/g, " ").slice(0, 400)`))
+		t.Fatalf("next: %v at %s", err, st)
+	}
+	list, _ := chromedp.Run(ctx, chromedp.Text("ol.chosen"))
+	a, b, c := strings.Index(list, v.agendas[0].Title), strings.Index(list, v.agendas[3].Title), strings.Index(list, v.agendas[2].Title)
+	if a < 0 || !(a < b && b < c) || !strings.Contains(list, "1순위 · 3점") {
+		t.Fatalf("confirm list %q", list)
+	}
+}
+
+// centreClick scrolls the element to the middle of the screen and clicks
+// there, as a finger would: chromedp's Click misses an element that the
+// sticky bar covers or that is itself in the sticky bar.
+func centreClick(sel string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		xy, err := chromedp.Evaluate[[]float64](`(function(){ var n = document.querySelector(`+"`"+sel+"`"+`);
+			n.scrollIntoView({block: "center"}); var r = n.getBoundingClientRect(); return [r.left + r.width / 2, r.top + r.height / 2]; })()`)(ctx, t)
+		if err != nil {
+			return err
+		}
+		_, err = chromedp.MouseClickXY(xy[0], xy[1])(ctx, t)
+		return err
+	})
 }

@@ -106,9 +106,12 @@ func (s *Service) keyed(k codeKey) codeKey {
 }
 
 // ParseCode recognises either form of a code. A typed code is normalised
-// (upper case, spaces and dashes dropped); a typed code with a symbol that
-// is not in the alphabet (O, 0, I, 1, L, U) returns EINVALID with a message
-// that says which symbols exist. Anything else is taken as a QR secret.
+// (upper case, spaces and dashes dropped, and what a Korean 2-beolsik
+// keyboard types on a letter's key read as that letter: ㅛ → Y, 호 → GH);
+// a typed code with a symbol that is not in the alphabet (O, 0, I, 1, L, U)
+// returns EINVALID with a message that says which symbols exist, and one
+// of the wrong length EINVALID "code.length" (코드는 10자리입니다). Anything
+// else is taken as a QR secret.
 func ParseCode(s string) (codeKey, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
@@ -120,16 +123,27 @@ func ParseCode(s string) (codeKey, error) {
 	if len(s) == qrBase64Len && isBase64URL(s) {
 		return codeKey{form: formQR, hash: hashQR(s), plain: s}, nil
 	}
-	n := strings.Map(func(r rune) rune {
-		switch r {
-		case ' ', '-', '\t', '–', '—', '.':
-			return -1
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r == ' ' || r == '-' || r == '\t' || r == '–' || r == '—' || r == '.':
+		case r >= 'a' && r <= 'z':
+			b.WriteRune(r - 'a' + 'A')
+		case r >= 'ａ' && r <= 'ｚ':
+			b.WriteRune(r - 'ａ' + 'A')
+		case r >= 'Ａ' && r <= 'Ｚ':
+			b.WriteRune(r - 'Ａ' + 'A')
+		case r >= '０' && r <= '９':
+			b.WriteRune(r - '０' + '0')
+		default:
+			if keys, ok := hangulKeys(r); ok {
+				b.WriteString(keys)
+			} else {
+				b.WriteRune(r)
+			}
 		}
-		if r >= 'a' && r <= 'z' {
-			return r - 'a' + 'A'
-		}
-		return r
-	}, s)
+	}
+	n := b.String()
 	if len([]rune(n)) == ShortLen {
 		for _, r := range n {
 			if !strings.ContainsRune(ShortAlphabet, r) {
@@ -138,7 +152,51 @@ func ParseCode(s string) (codeKey, error) {
 		}
 		return codeKey{form: formShort, plain: n}, nil // hash: Service.keyed
 	}
+	// A typed code with a symbol too few or too many: say how long codes
+	// are. Letters and digits only, so that a QR secret cut short (22
+	// symbols with - and _) still reads as unknown.
+	if l := len([]rune(n)); l >= ShortLen-3 && l <= ShortLen+3 && isAlnum(n) {
+		return codeKey{}, maeul.FieldErrorf(maeul.EINVALID, "code", "code.length", ShortLen, l)
+	}
 	return codeKey{}, maeul.FieldErrorf(maeul.ENOTFOUND, "code", "code.unknown")
+}
+
+func isAlnum(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// The keys of a 2-beolsik (두벌식) Korean keyboard, as Latin letters: what
+// a resident whose keyboard was left in Korean types for a code's letters.
+// A shifted key (ㄲ ㄸ ㅃ ㅆ ㅉ ㅒ ㅖ) is its letter too, and a compound
+// jamo (ㄳ, ㅘ) or a composed syllable (효 = ㅎ+ㅛ) the keys it was typed
+// with, in order.
+var (
+	// Compatibility jamo U+3131 ㄱ … U+3163 ㅣ.
+	jamoKeys = [...]string{"R", "R", "RT", "S", "SW", "SG", "E", "E", "F", "FR", "FA", "FQ", "FT", "FX", "FV", "FG",
+		"A", "Q", "Q", "QT", "T", "T", "D", "W", "W", "C", "Z", "X", "V", "G",
+		"K", "O", "I", "O", "J", "P", "U", "P", "H", "HK", "HO", "HL", "Y", "N", "NJ", "NP", "NL", "B", "M", "ML", "L"}
+	// A syllable's initial (19), medial (21) and final (27 and none).
+	initialKeys = [...]string{"R", "R", "S", "E", "E", "F", "A", "Q", "Q", "T", "T", "D", "W", "W", "C", "Z", "X", "V", "G"}
+	finalKeys   = [...]string{"", "R", "R", "RT", "S", "SW", "SG", "E", "F", "FR", "FA", "FQ", "FT", "FX", "FV", "FG",
+		"A", "Q", "QT", "T", "T", "D", "W", "C", "Z", "X", "V", "G"}
+)
+
+// hangulKeys returns the Latin keys a Korean keyboard typed as r.
+func hangulKeys(r rune) (string, bool) {
+	switch {
+	case r >= 0x3131 && r <= 0x3163:
+		return jamoKeys[r-0x3131], true
+	case r >= 0xAC00 && r <= 0xD7A3:
+		i := int(r - 0xAC00)
+		return initialKeys[i/588] + jamoKeys[30+(i%588)/28] + finalKeys[i%28], true
+	}
+	return "", false
 }
 
 var qrBase64Len = base64.RawURLEncoding.EncodedLen(qrBytes)

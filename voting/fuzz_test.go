@@ -2,10 +2,12 @@ package voting_test
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"maeul"
 	"maeul/assembly"
+	"maeul/i18n"
 	"maeul/voting"
 )
 
@@ -95,17 +97,46 @@ func TestParseCode(t *testing.T) {
 		{"K7QM2XRP9D", "ok", ""},
 		{"K7QM-2XRP-9O", "", maeul.EINVALID},
 		{"K7QM-2XRP-91", "", maeul.EINVALID},
-		{"K7QM-2XRP", "", maeul.ENOTFOUND},
+		{"K7QM-2XRP", "", maeul.EINVALID},
+		{"K7QM-2XRP-9", "", maeul.EINVALID},
+		{"K7QM-2XRP-9DD", "", maeul.EINVALID},
+		{"K7QM-2XRP-9D-XYZW-AB", "", maeul.ENOTFOUND},
 		{"", "", maeul.EINVALID},
 		{"AAAAAAAAAAAAAAAAAAAAAA", "ok", ""},
+		// A keyboard left in Korean (2-beolsik): each key's jamo is its letter.
+		{"ㅏ7ㅂㅡ-2ㅌㄱㅔ-9ㅇ", "K7QM2XRP9D", ""},
+		{"ㅁㅠㅊㅇ-ㄷㄹㅎㅗ-ㅓㅏ", "ABCDEFGHJK", ""},
+		{"ㅡㅜㅔㅂ-ㄱㄴㅅㅍ-ㅈㅌ", "MNPQRSTVWX", ""},
+		{"ㅛㅋ23-4567-89", "YZ23456789", ""},
+		// Shifted keys (a capital letter typed in Korean) are the same letters.
+		{"ㄸㅖㅃㄲ-ㅆㅉ23-45", "EPQRTW2345", ""},
+		// What the keyboard composes as it goes: 효 = ㅎ+ㅛ, 븐 = ㅂ+ㅡ+ㄴ, 닭 = ㄷ+ㅏ+ㄺ.
+		{"효븐-닭2", "GYQMSEKFR2", ""},
+		{"ＫＡＢＣ-２ＸＲＰ-９Ｄ", "KABC2XRP9D", ""},
+		// Keys outside the alphabet (O, I, L, U) say which symbols exist.
+		{"ㅐ7QM-2XRP-9D", "", maeul.EINVALID},
+		{"ㅣ7QM-2XRP-9D", "", maeul.EINVALID},
+		{"가나다", "", maeul.ENOTFOUND},
 	} {
 		t.Run(c.in, func(t *testing.T) {
 			_, err := voting.ParseCode(c.in)
-			if (err == nil) != (c.want == "ok") || (err != nil && maeul.ErrorCode(err) != c.code) {
+			if (err == nil) != (c.want != "") || (err != nil && maeul.ErrorCode(err) != c.code) {
 				t.Fatalf("ParseCode(%q) = %v", c.in, err)
+			}
+			if err == nil && c.want != "ok" {
+				if got := voting.PlainCode(c.in); got != c.want {
+					t.Fatalf("ParseCode(%q) reads %s, want %s", c.in, got, c.want)
+				}
 			}
 		})
 	}
+	t.Run("one symbol short says how long codes are", func(t *testing.T) {
+		_, err := voting.ParseCode("K7QM-2XRP-9")
+		var me *maeul.Error
+		if !errors.As(err, &me) || me.Key != "code.length" || !strings.Contains(i18n.T("ko", me.Key, me.Args...), "코드는 10자리입니다") {
+			t.Fatalf("%#v", err)
+		}
+	})
 	if g := voting.GroupShort("K7QM2XRP9D"); g != "K7QM-2XRP-9D" {
 		t.Fatalf("GroupShort = %s", g)
 	}
@@ -116,7 +147,8 @@ func TestParseCode(t *testing.T) {
 // accepts again in the grouped and lower-case forms people type.
 func FuzzParseCode(f *testing.F) {
 	for _, s := range []string{"K7QM-2XRP-9D", " k7qm 2xrp 9d ", "K7QM2XRP9D", "K7QM-2XRP-9O", "K7QM-2XRP-91",
-		"K7QM-2XRP", "", "AAAAAAAAAAAAAAAAAAAAAA", "K7QM—2XRP–9D", "ＫＡＢＣ-2XRP-9D", "\x00\xff"} {
+		"K7QM-2XRP", "", "AAAAAAAAAAAAAAAAAAAAAA", "K7QM—2XRP–9D", "ＫＡＢＣ-2XRP-9D", "\x00\xff",
+		"ㅏ7ㅂㅡ-2ㅌㄱㅔ-9ㅇ", "효븐-닭2", "ㄸㅖㅃㄲ-ㅆㅉ23-45", "K7QM-2XRP-9"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -127,6 +159,10 @@ func FuzzParseCode(f *testing.F) {
 				t.Fatalf("ParseCode(%q): %#v", s, err)
 			}
 			return
+		}
+		// Accepted: what it reads is a code of the alphabet or a QR secret.
+		if p := voting.PlainCode(s); len(p) == voting.ShortLen && strings.Trim(p, voting.ShortAlphabet) != "" {
+			t.Fatalf("ParseCode(%q) reads %q", s, p)
 		}
 	})
 }

@@ -2,7 +2,6 @@ package voting
 
 import (
 	"errors"
-	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -16,80 +15,6 @@ import (
 	"maeul/web"
 )
 
-// Ballot steps, one clear step per page.
-const (
-	stepCode    = "code"    // type the code from the card
-	stepChoose  = "choose"  // choose agendas
-	stepConfirm = "confirm" // check and cast
-	stepReceipt = "receipt" // the vote was received
-	stepStop    = "stop"    // nothing more to do here (used code, closed…)
-)
-
-// BallotPage is the data of every step of /v/{slug}.
-type BallotPage struct {
-	web.Page
-	Step     string
-	A        *assembly.Assembly
-	Agendas  []BallotAgenda
-	Chosen   []BallotAgenda
-	Ranks    []int
-	Code     string
-	Nonce    string
-	Total    int64
-	Error    string
-	Typed    string
-	Receipt  string
-	Stop     string
-	StopHint string
-	// Retry offers to type a code again (the stop was about the code).
-	Retry bool
-	// Results links to the results page (voting has closed).
-	Results bool
-	Channel string
-	// Questions are the yes/no questions beside the agendas, with the
-	// answers given so far (pages_ballot_questions.go).
-	Questions []BallotQuestion
-}
-
-// BallotAgenda is one agenda as the ballot shows it.
-type BallotAgenda struct {
-	ID      string
-	Number  int
-	Title   string
-	Summary string
-	Cost    int64
-	Checked bool
-	Rank    int
-}
-
-// Method helpers for the template.
-func (p BallotPage) Ranked() bool   { return p.A.Method == assembly.MethodRanked }
-func (p BallotPage) Budget() bool   { return p.A.Method == assembly.MethodBudget }
-func (p BallotPage) Approval() bool { return p.A.Method == assembly.MethodApproval }
-
-// Money writes an amount in the page's language.
-func (p BallotPage) Money(n int64) string { return money(p.Lang, n) }
-
-// money writes 5,000,000원 in Korean and KRW 5,000,000 in English, as
-// every page does.
-func money(lang string, n int64) string { return web.Money(lang, n) }
-
-// Left is what the cap leaves after the chosen agendas.
-func (p BallotPage) Left() int64 { return p.A.BudgetCap - p.Total }
-
-func (h *Handlers) newBallotPage(c *fiber.Ctx, bi *ballotInfo, step string) BallotPage {
-	p := BallotPage{Page: assembly.Page(c, bi.a, bi.a.Dong+" "+bi.a.Title), Step: step, A: bi.a}
-	p.NoIndex = true
-	for _, g := range bi.agendas {
-		p.Agendas = append(p.Agendas, BallotAgenda{ID: g.IDString(), Number: g.Number, Title: g.Title, Summary: g.Summary, Cost: g.Cost})
-	}
-	for i := 1; i <= min(bi.a.MaxChoices, len(bi.agendas)); i++ {
-		p.Ranks = append(p.Ranks, i)
-	}
-	p.Questions = ballotQuestions(bi)
-	return p
-}
-
 // stop renders a plain page that ends the way: a used code, an unknown
 // code, a vote that is not open, too many attempts.
 func (h *Handlers) stop(c *fiber.Ctx, bi *ballotInfo, err error) error {
@@ -101,7 +26,8 @@ func (h *Handlers) stop(c *fiber.Ctx, bi *ballotInfo, err error) error {
 	p.Stop = web.Message(p.Lang, e)
 	switch e.Key {
 	case "code.used":
-		p.StopHint, p.Retry = i18n.T(p.Lang, "ballot.used_hint"), true
+		// A re-scan of a card that has voted: nothing is wrong.
+		p.Voted, p.Stop, p.StopHint = true, i18n.T(p.Lang, "ballot.voted_title"), i18n.T(p.Lang, "ballot.voted_hint")
 	case "code.unknown", "code.bad_symbol":
 		p.StopHint, p.Retry = i18n.T(p.Lang, "ballot.unknown_hint"), true
 	case "ballot.closed":
@@ -111,28 +37,7 @@ func (h *Handlers) stop(c *fiber.Ctx, bi *ballotInfo, err error) error {
 		c.Set("Retry-After", strconv.Itoa(e.RetryAfter))
 	}
 	c.Status(web.Status(e.Code))
-	return h.env.Views.Render(c, "voting/ballot", p)
-}
-
-// codeCookie carries the code between the QR scan and the ballot, so that
-// the code leaves the address bar after the first request. Its Path is the
-// assembly's ballot (/v/{slug}), it is HttpOnly, SameSite=Lax (a QR scan is
-// a top-level navigation from elsewhere, which Strict would strip) and
-// Secure behind https.
-const (
-	codeCookie     = "maeul_code"
-	codeCookieLife = 2 * time.Hour
-)
-
-func (h *Handlers) setCodeCookie(c *fiber.Ctx, bi *ballotInfo, code string, life time.Duration) {
-	c.Cookie(&fiber.Cookie{Name: codeCookie, Value: code, Path: "/v/" + bi.a.Slug, MaxAge: int(life.Seconds()),
-		HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode, Secure: web.SecureCookie(c)})
-}
-
-func (h *Handlers) clearCodeCookie(c *fiber.Ctx, bi *ballotInfo) {
-	if c.Cookies(codeCookie) != "" {
-		h.setCodeCookie(c, bi, "", -time.Second)
-	}
+	return h.render(c, p)
 }
 
 // bodyValue is a form field of the POST body only: never the query string,
@@ -157,51 +62,66 @@ func formCode(c *fiber.Ctx) string {
 	return c.Cookies(codeCookie)
 }
 
-// ballotPage: with ?code= (a QR card) checks the code without consuming it,
-// keeps it in a cookie and redirects to the same page without it; then, or
-// with the cookie, shows the choices; without either, asks for the typed
-// code.
+// ballotPage: with ?code= (a QR card) checks the code without consuming
+// it, keeps it in a cookie and shows the choices at once (no redirect: one
+// round trip less on a slow line; the script takes the code out of the
+// address bar); then, with the cookie, the choices again (as picked, after
+// "change my choices"). Without a code: the receipt of a ballot this
+// browser cast (Back after the receipt), or the typed-code form.
 func (h *Handlers) ballotPage(c *fiber.Ctx) error {
 	bi, err := h.svc.info(c.UserContext(), c.Params("slug"))
 	if err != nil {
 		return err
 	}
+	raw, fromQR := "", false
 	if q := c.Request().URI().QueryArgs(); q.Has("code") {
-		plain, _, err := h.svc.LookUpCode(c.UserContext(), bi.a, string(q.Peek("code")))
+		raw, fromQR = string(q.Peek("code")), true
+	} else {
+		raw = c.Cookies(codeCookie)
+	}
+	if raw != "" {
+		plain, ch, err := h.svc.LookUpCode(c.UserContext(), bi.a, raw)
 		if err != nil {
+			// Used, revoked, closed: the cookie has done its work.
 			h.clearCodeCookie(c, bi)
-			return h.codeProblem(c, bi, "", h.guessFailed(c, bi.a.ID, err))
+			return h.codeProblem(c, bi, "", raw, h.guessFailed(c, bi.a.ID, err))
 		}
-		h.setCodeCookie(c, bi, plain, codeCookieLife)
-		to := "/v/" + bi.a.Slug
-		rest := fasthttpArgsWithout(q, "code")
-		if rest != "" {
-			to += "?" + rest
+		if fromQR {
+			h.setCodeCookie(c, bi, plain, codeCookieLife)
 		}
-		return c.Redirect(to, fiber.StatusSeeOther)
+		p := h.newBallotPage(c, bi, stepChoose)
+		p.Code, p.Nonce, p.Channel = plain, NewNonce(), ch
+		if pk, ok := h.readPick(c, bi, plain); ok {
+			p.Nonce = pk.nonce
+			p.fill(pk.choices)
+			p.fillAnswers(pk.answers)
+		}
+		return h.render(c, p)
 	}
-	if code := c.Cookies(codeCookie); code != "" {
-		plain, ch, err := h.svc.LookUpCode(c.UserContext(), bi.a, code)
-		if err == nil {
-			p := h.newBallotPage(c, bi, stepChoose)
-			p.Code, p.Nonce, p.Channel = plain, NewNonce(), ch
-			return h.env.Views.Render(c, "voting/ballot", p)
-		}
-		// Used, revoked, closed: the cookie has done its work.
-		h.clearCodeCookie(c, bi)
-		return h.codeProblem(c, bi, "", h.guessFailed(c, bi.a.ID, err))
+	if _, r := h.readReceipt(c, bi); r != "" {
+		return h.showReceipt(c, bi, r)
 	}
-	p := h.newBallotPage(c, bi, stepCode)
+	return h.ballotCodePage(c)
+}
+
+// ballotCodePage asks for a typed code (also after a ballot of this
+// browser, for the next resident on the same phone).
+func (h *Handlers) ballotCodePage(c *fiber.Ctx) error {
+	bi, err := h.svc.info(c.UserContext(), c.Params("slug"))
+	if err != nil {
+		return err
+	}
 	if err := votingOpenFor(bi.a, ChannelOnsite, time.Now()); err != nil {
 		return h.stop(c, bi, err)
 	}
-	return h.env.Views.Render(c, "voting/ballot", p)
+	return h.render(c, h.newBallotPage(c, bi, stepCode))
 }
 
 // codeProblem shows why a code was not taken: the typed-code page with the
 // message next to the field for a code that is not recognised, malformed
 // or one wrong code too many; the stop page for the rest (used, closed…).
-func (h *Handlers) codeProblem(c *fiber.Ctx, bi *ballotInfo, typed string, err error) error {
+// A used code whose ballot this browser cast shows its receipt again.
+func (h *Handlers) codeProblem(c *fiber.Ctx, bi *ballotInfo, typed, raw string, err error) error {
 	e := web.Normalize(err)
 	if e.Code == maeul.EINVALID || e.Key == "code.unknown" || e.Code == maeul.ETOOMANY {
 		p := h.newBallotPage(c, bi, stepCode)
@@ -210,26 +130,33 @@ func (h *Handlers) codeProblem(c *fiber.Ctx, bi *ballotInfo, typed string, err e
 			c.Set("Retry-After", strconv.Itoa(e.RetryAfter))
 		}
 		c.Status(web.Status(e.Code))
-		return h.env.Views.Render(c, "voting/ballot", p)
+		return h.render(c, p)
+	}
+	if e.Key == "code.used" {
+		if k, perr := ParseCode(raw); perr == nil {
+			if code, r := h.readReceipt(c, bi); r != "" && code == k.plain {
+				return h.showReceipt(c, bi, r)
+			}
+		}
 	}
 	return h.stop(c, bi, err)
 }
 
-// ballotCode takes a typed code (the venue QR leads here).
+// ballotCode takes a typed code (the venue QR leads here) and goes on to
+// the choices.
 func (h *Handlers) ballotCode(c *fiber.Ctx) error {
 	bi, err := h.svc.info(c.UserContext(), c.Params("slug"))
 	if err != nil {
 		return err
 	}
 	typed := bodyValue(c, "code")
-	plain, ch, err := h.svc.LookUpCode(c.UserContext(), bi.a, typed)
+	plain, _, err := h.svc.LookUpCode(c.UserContext(), bi.a, typed)
 	if err != nil {
-		return h.codeProblem(c, bi, typed, h.guessFailed(c, bi.a.ID, err))
+		return h.codeProblem(c, bi, typed, typed, h.guessFailed(c, bi.a.ID, err))
 	}
 	h.setCodeCookie(c, bi, plain, codeCookieLife)
-	p := h.newBallotPage(c, bi, stepChoose)
-	p.Code, p.Nonce, p.Channel = plain, NewNonce(), ch
-	return h.env.Views.Render(c, "voting/ballot", p)
+	h.clearCookie(c, bi, pickCookie)
+	return c.Redirect("/v/"+bi.a.Slug, fiber.StatusSeeOther)
 }
 
 // formChoices reads the choices of the choose step: checkboxes named
@@ -271,31 +198,9 @@ func formChoices(c *fiber.Ctx, bi *ballotInfo, ordered bool) ([]AgendaRef, error
 	return out, nil
 }
 
-// fill marks the chosen agendas (and their ranks) on the page.
-func (p *BallotPage) fill(choices []AgendaRef) {
-	pos := map[string]int{}
-	for i, c := range choices {
-		if _, ok := pos[string(c)]; !ok {
-			pos[string(c)] = i + 1
-		}
-	}
-	p.Chosen, p.Total = nil, 0
-	for i := range p.Agendas {
-		if r, ok := pos[p.Agendas[i].ID]; ok {
-			p.Agendas[i].Checked, p.Agendas[i].Rank = true, r
-		}
-	}
-	for _, ch := range choices {
-		for _, g := range p.Agendas {
-			if g.ID == string(ch) {
-				p.Chosen = append(p.Chosen, g)
-				p.Total += g.Cost
-			}
-		}
-	}
-}
-
-// ballotConfirm checks the choices and asks the resident to confirm them.
+// ballotConfirm checks the choices; if they are good, keeps them (sealed)
+// and redirects to the confirm page, else shows them again with the
+// message. A client without the code cookie gets the confirm page at once.
 func (h *Handlers) ballotConfirm(c *fiber.Ctx) error {
 	bi, err := h.svc.info(c.UserContext(), c.Params("slug"))
 	if err != nil {
@@ -321,8 +226,45 @@ func (h *Handlers) ballotConfirm(c *fiber.Ctx) error {
 		}
 		p.Step, p.Error = stepChoose, web.Message(p.Lang, e)
 		c.Status(web.Status(e.Code))
+		return h.render(c, p)
 	}
-	return h.env.Views.Render(c, "voting/ballot", p)
+	if h.prg(c, code) {
+		h.setPick(c, bi, pick{code: code, nonce: nonce, choices: choices, answers: answers})
+		return c.Redirect("/v/"+bi.a.Slug+"/confirm", fiber.StatusSeeOther)
+	}
+	return h.render(c, p)
+}
+
+// prg reports whether the form came from a browser that holds the code's
+// cookie, so that its answer can be a redirect to a page it can GET.
+func (h *Handlers) prg(c *fiber.Ctx, code string) bool {
+	return code != "" && c.Cookies(codeCookie) == code && len(code) <= 100
+}
+
+// ballotConfirmPage shows the kept choices to confirm; after the ballot
+// was cast (Back from the receipt) the receipt again.
+func (h *Handlers) ballotConfirmPage(c *fiber.Ctx) error {
+	bi, err := h.svc.info(c.UserContext(), c.Params("slug"))
+	if err != nil {
+		return err
+	}
+	code := c.Cookies(codeCookie)
+	pk, ok := h.readPick(c, bi, code)
+	if !ok {
+		if _, r := h.readReceipt(c, bi); r != "" {
+			return h.showReceipt(c, bi, r)
+		}
+		return c.Redirect("/v/"+bi.a.Slug, fiber.StatusSeeOther)
+	}
+	if _, _, err := h.svc.LookUpCode(c.UserContext(), bi.a, code); err != nil {
+		h.clearCodeCookie(c, bi)
+		return h.codeProblem(c, bi, "", code, err)
+	}
+	p := h.newBallotPage(c, bi, stepConfirm)
+	p.Code, p.Nonce = pk.code, pk.nonce
+	p.fill(pk.choices)
+	p.fillAnswers(pk.answers)
+	return h.render(c, p)
 }
 
 // ballotBack returns to the choices, as they were.
@@ -332,15 +274,23 @@ func (h *Handlers) ballotBack(c *fiber.Ctx) error {
 		return err
 	}
 	choices, _ := formChoices(c, bi, true)
+	code, nonce := formCode(c), bodyValue(c, "nonce")
+	answers := formAnswers(c, bi)
+	if h.prg(c, code) {
+		h.setPick(c, bi, pick{code: code, nonce: nonce, choices: choices, answers: answers})
+		return c.Redirect("/v/"+bi.a.Slug, fiber.StatusSeeOther)
+	}
 	p := h.newBallotPage(c, bi, stepChoose)
-	p.Code, p.Nonce = formCode(c), bodyValue(c, "nonce")
+	p.Code, p.Nonce = code, nonce
 	p.fill(choices)
-	p.fillAnswers(formAnswers(c, bi))
-	return h.env.Views.Render(c, "voting/ballot", p)
+	p.fillAnswers(answers)
+	return h.render(c, p)
 }
 
 // ballotSubmit casts the ballot. A resubmitted form carries the same nonce
-// and so shows the same receipt.
+// and so shows the same receipt. The receipt is kept (sealed, with the
+// code, never the choices) in a cookie, and the answer redirects to the
+// receipt page: Back and Reload show the receipt, not a resubmit question.
 func (h *Handlers) ballotSubmit(c *fiber.Ctx) error {
 	bi, err := h.svc.info(c.UserContext(), c.Params("slug"))
 	if err != nil {
@@ -361,7 +311,7 @@ func (h *Handlers) ballotSubmit(c *fiber.Ctx) error {
 			p := h.newBallotPage(c, bi, stepStop)
 			p.Stop, p.Receipt = web.Message(p.Lang, e), receipt
 			c.Status(web.Status(e.Code))
-			return h.env.Views.Render(c, "voting/ballot", p)
+			return h.render(c, p)
 		}
 		if errors.As(err, &e) && e.Code == maeul.EINVALID && (e.Field == "choices" || e.Field == "answers") {
 			p := h.newBallotPage(c, bi, stepChoose)
@@ -370,25 +320,39 @@ func (h *Handlers) ballotSubmit(c *fiber.Ctx) error {
 			p.fillAnswers(answers)
 			p.Error = web.Message(p.Lang, e)
 			c.Status(web.Status(e.Code))
-			return h.env.Views.Render(c, "voting/ballot", p)
+			return h.render(c, p)
 		}
-		return h.stop(c, bi, err)
+		return h.codeProblem(c, bi, "", code, err)
 	}
+	redirect := h.prg(c, code)
 	h.clearCodeCookie(c, bi)
-	p := h.newBallotPage(c, bi, stepReceipt)
-	p.Receipt = receipt
-	return h.env.Views.Render(c, "voting/ballot", p)
+	h.clearCookie(c, bi, pickCookie)
+	if k, err := ParseCode(code); err == nil {
+		h.setCookie(c, bi, receiptCookie, h.svc.sealCookie(cookieReceipt, bi.a.Slug, k.plain, receipt), receiptCookieLife)
+	}
+	if redirect {
+		return c.Redirect("/v/"+bi.a.Slug+"/receipt", fiber.StatusSeeOther)
+	}
+	return h.showReceipt(c, bi, receipt)
 }
 
-// fasthttpArgsWithout encodes the query args without the named one.
-func fasthttpArgsWithout(q interface {
-	VisitAll(func(k, v []byte))
-}, name string) string {
-	v := url.Values{}
-	q.VisitAll(func(k, val []byte) {
-		if string(k) != name {
-			v.Add(string(k), string(val))
-		}
-	})
-	return v.Encode()
+// ballotReceiptPage shows the receipt of the ballot this browser cast.
+func (h *Handlers) ballotReceiptPage(c *fiber.Ctx) error {
+	bi, err := h.svc.info(c.UserContext(), c.Params("slug"))
+	if err != nil {
+		return err
+	}
+	if _, r := h.readReceipt(c, bi); r != "" {
+		return h.showReceipt(c, bi, r)
+	}
+	return c.Redirect("/v/"+bi.a.Slug, fiber.StatusSeeOther)
+}
+
+// showReceipt renders the receipt step: the receipt number, nothing else
+// of the ballot.
+func (h *Handlers) showReceipt(c *fiber.Ctx, bi *ballotInfo, receipt string) error {
+	p := h.newBallotPage(c, bi, stepReceipt)
+	p.Receipt = receipt
+	c.Status(fiber.StatusOK)
+	return h.render(c, p)
 }

@@ -50,6 +50,20 @@ func get(t *testing.T, u string) page {
 	return page{res.StatusCode, string(b)}
 }
 
+// postFollow posts as a browser does: keeping the cookies it is given
+// across the redirect that answers the form (a fresh jar per call).
+func postFollow(t *testing.T, u string, form url.Values) page {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	res, err := (&http.Client{Jar: jar}).PostForm(u, form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return page{res.StatusCode, string(b)}
+}
+
 func postForm(t *testing.T, u string, form url.Values) page {
 	t.Helper()
 	res, err := http.PostForm(u, form)
@@ -77,7 +91,7 @@ func TestBallotPagesWithoutJavaScript(t *testing.T) {
 	t.Run("too many choices are shown again with the message", func(t *testing.T) {
 		bad := url.Values{"code": {codes[0].Code}, "nonce": {nonce}, "choice": v.ids(0, 1, 2, 3)}
 		p := postForm(t, base+"/confirm", bad)
-		if p.status != 422 || !strings.Contains(p.body, "3개까지") || strings.Count(p.body, "checked") != 4 {
+		if p.status != 422 || !strings.Contains(p.body, "3개까지") || strings.Count(p.body, " checked>") != 4 {
 			t.Fatalf("%d %s", p.status, p.body)
 		}
 	})
@@ -86,7 +100,7 @@ func TestBallotPagesWithoutJavaScript(t *testing.T) {
 		t.Fatalf("confirm step: %d %s", p.status, p.body)
 	}
 	p = postForm(t, base+"/back", form)
-	if p.status != 200 || strings.Count(p.body, "checked") != 2 {
+	if p.status != 200 || strings.Count(p.body, " checked>") != 2 {
 		t.Fatalf("back: %d %s", p.status, p.body)
 	}
 	p = postForm(t, base+"/ballot", form)
@@ -121,9 +135,10 @@ func TestBallotPagesWithoutJavaScript(t *testing.T) {
 			t.Fatalf("%d ballots stored", n)
 		}
 	})
-	t.Run("a used card says so", func(t *testing.T) {
+	t.Run("a used card says calmly that its vote was received, and how to check it", func(t *testing.T) {
 		p := get(t, codes[0].URL)
-		if p.status != 409 || !strings.Contains(p.body, "이미 사용된 코드입니다") {
+		if p.status != 409 || !strings.Contains(p.body, "이 카드로 한 투표는 이미 접수되었습니다") ||
+			!strings.Contains(p.body, `href="/r/`+v.a.Slug+`#receipt"`) || strings.Contains(p.body, receipt) {
 			t.Fatalf("%d %s", p.status, p.body)
 		}
 	})
@@ -138,13 +153,19 @@ func TestBallotPagesWithoutJavaScript(t *testing.T) {
 		if p.status != 200 || !strings.Contains(p.body, `action="/v/`+v.a.Slug+`/code"`) {
 			t.Fatalf("%d %s", p.status, p.body)
 		}
-		p = postForm(t, base+"/code", url.Values{"code": {strings.ToLower(codes[1].Short)}})
+		// The typed code is kept in a cookie and the answer redirects to
+		// the choices (a browser keeps the cookie across the redirect).
+		p = postFollow(t, base+"/code", url.Values{"code": {strings.ToLower(codes[1].Short)}})
 		if p.status != 200 || !strings.Contains(p.body, "의제 선택") {
 			t.Fatalf("%d %s", p.status, p.body)
 		}
 		p = postForm(t, base+"/code", url.Values{"code": {"K7QM-2XRP-9O"}})
 		if p.status != 422 || !strings.Contains(p.body, "쓰이지 않는 글자") {
 			t.Fatalf("ambiguous: %d %s", p.status, p.body)
+		}
+		p = postForm(t, base+"/code", url.Values{"code": {"K7QM-2XRP-9"}})
+		if p.status != 422 || !strings.Contains(p.body, "코드는 10자리입니다") {
+			t.Fatalf("one symbol short: %d %s", p.status, p.body)
 		}
 	})
 	t.Run("guessing is limited and counted, a valid code is not", func(t *testing.T) {

@@ -5,6 +5,7 @@ import (
 	"crypto/cipher"
 	"crypto/rand"
 	"crypto/sha256"
+	"encoding/base64"
 	"errors"
 	"sort"
 	"strconv"
@@ -97,4 +98,43 @@ func openReceipt(k *secret.Key, code, nonce string, box []byte) (receipt, choice
 	}
 	receipt, choices, _ = strings.Cut(string(b), "\n")
 	return receipt, choices, nil
+}
+
+// The ballot's own cookies (path /v/{slug}, HttpOnly) carry a form's state
+// between a POST and the GET it redirects to: the choices between "next"
+// and "cast" (the pick, gone once cast) and, after casting, the code and
+// its receipt, so that Back and a re-scan of the same card show the
+// receipt again. They are sealed with the service secret for one purpose
+// and one assembly: a cookie can be neither read nor forged nor moved to
+// another assembly, and a receipt cookie holds nothing of the choices.
+const (
+	cookiePick    = "pick"
+	cookieReceipt = "receipt"
+)
+
+// sealCookie seals parts (none holding a newline) into a cookie value.
+func (s *Service) sealCookie(purpose, slug string, parts ...string) string {
+	box := s.key().Seal("ballot cookie", []byte(strings.Join(parts, "\n")), []byte(purpose+"\x00"+slug))
+	return base64.RawURLEncoding.EncodeToString(box)
+}
+
+// openCookie opens a value sealed by sealCookie for the same purpose and
+// assembly; ok is false for anything else.
+func (s *Service) openCookie(purpose, slug, v string, n int) ([]string, bool) {
+	if v == "" || len(v) > 3000 {
+		return nil, false
+	}
+	box, err := base64.RawURLEncoding.DecodeString(v)
+	if err != nil {
+		return nil, false
+	}
+	b, err := s.key().Open("ballot cookie", box, []byte(purpose+"\x00"+slug))
+	if err != nil {
+		return nil, false
+	}
+	parts := strings.Split(string(b), "\n")
+	if len(parts) != n {
+		return nil, false
+	}
+	return parts, true
 }

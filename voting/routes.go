@@ -15,6 +15,8 @@ type Handlers struct {
 	svc   *Service
 	auth  *account.Handlers
 	cards cardJobs
+	// inline is the ballot's CSS and JS, inlined in its pages.
+	inline inlineAssets
 }
 
 // NewHandlers returns the HTTP half on svc.
@@ -29,11 +31,16 @@ func (h *Handlers) Routes(app fiber.Router) {
 
 	// Residents.
 	app.Post("/api/v1/ballots", h.apiBallot)
+	// Each form posts, then redirects to a page that Back and Reload
+	// show again without the browser's "resubmit" question.
 	app.Get("/v/:slug", h.ballotPage)
+	app.Get("/v/:slug/code", h.ballotCodePage)
 	app.Post("/v/:slug/code", h.ballotCode)
+	app.Get("/v/:slug/confirm", h.ballotConfirmPage)
 	app.Post("/v/:slug/confirm", h.ballotConfirm)
 	app.Post("/v/:slug/back", h.ballotBack)
 	app.Post("/v/:slug/ballot", h.ballotSubmit)
+	app.Get("/v/:slug/receipt", h.ballotReceiptPage)
 
 	// Hosts: the API.
 	// auth on each route, not on the group: a group's middleware would
