@@ -38,15 +38,20 @@ func TestBrowserExactChoicesAndQuestion(t *testing.T) {
 		t.Fatalf("nothing chosen: disabled %v, %q", dis, txt)
 	}
 	ids := v.ids(0, 2, 4)
+	// Each box is brought to the middle of the screen first, as a resident
+	// scrolling would: at the bottom edge the sticky bar covers it.
+	tap := func(sel string) error {
+		return chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`document.querySelector("`+sel+`").scrollIntoView({block: "center"})`), chromedp.Click(sel))
+	}
 	for _, id := range ids {
-		if err := chromedp.Do(ctx, chromedp.Click("#c-"+id)); err != nil {
+		if err := tap("#c-" + id); err != nil {
 			t.Fatal(err)
 		}
 	}
 	if dis, txt := state(); !dis || strings.Contains(txt, "더 골라야") || !strings.Contains(txt, "찬반 안건") {
 		t.Fatalf("three chosen, question open: disabled %v, %q", dis, txt)
 	}
-	if err := chromedp.Do(ctx, chromedp.Click("#a-"+q+"-yes")); err != nil {
+	if err := tap("#a-" + q + "-yes"); err != nil {
 		t.Fatal(err)
 	}
 	if dis, txt := state(); dis || txt != "" {
