@@ -61,16 +61,16 @@ var reviewResults = []string{"adequate", "inadequate"}
 type agendaField struct {
 	Name     string // the Go field of AgendaFields
 	Kind     fieldKind
-	Required bool   // title: Check insists; cost: the form and the import insist
+	Required bool // title: Check insists; cost: the form and the import insist
 	// Correctable: may still change after voting opened, while the district
 	// has returned the list (the correction window). What decided the vote
 	// (the title residents chose, the cost the budget line was drawn with)
 	// is not; such a field has a message "agenda.locked.<json>" saying why.
 	Correctable bool
-	Max      int    // runes, for text
-	Key      string // message when the value is bad (too long, out of range, not a choice)
-	NeedKey  string // message when a required text is empty
-	Choices  []string
+	Max         int    // runes, for text
+	Key         string // message when the value is bad (too long, out of range, not a choice)
+	NeedKey     string // message when a required text is empty
+	Choices     []string
 	// The host form: which fieldset, which control, whether a hint is shown.
 	// A choice's options are labelled Options+value, the empty one OptionNone.
 	Group      string // "list", "plan" or "review"

@@ -23,6 +23,8 @@ type formField struct {
 	Error    string
 	Required bool
 	Options  []formOption
+	// Locked says why a read-only field no longer changes.
+	Locked string
 }
 
 type formOption struct {

@@ -29,8 +29,8 @@ type SubmissionRecord struct {
 	ReturnedAt       *time.Time `db:"returned_at" json:"returned_at,omitempty"`
 	ReturnReason     string     `db:"return_reason" json:"return_reason,omitempty"`
 	// Reply is the dong's answer to the return, sent with the resubmission.
-	Reply string `db:"reply" json:"reply,omitempty"`
-	ForwardID        *int64     `db:"forward_id" json:"-"`
+	Reply     string `db:"reply" json:"reply,omitempty"`
+	ForwardID *int64 `db:"forward_id" json:"-"`
 	// Late: first submitted after the dong deadline.
 	Late bool `db:"-" json:"late"`
 }
