@@ -32,6 +32,8 @@ type subJSON struct {
 			AgendaID            string `json:"agenda_id"`
 			Number              int    `json:"number"`
 			ExecutingDepartment string `json:"executing_department"`
+			CurrentSubsidy      int64  `json:"current_subsidy"`
+			CapitalSubsidy      int64  `json:"capital_subsidy"`
 		} `json:"rows"`
 	} `json:"content"`
 }
