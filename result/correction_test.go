@@ -65,6 +65,7 @@ func TestCorrectionWindow(t *testing.T) {
 		if en := dong.Get(t, "/host?lang=en"); !strings.Contains(string(en.Body), "Returned") {
 			t.Fatal("/host (en) shows no badge")
 		}
+		dong.Get(t, "/host?lang=ko") // the language sticks to the session
 		if h := district.Get(t, "/host"); strings.Contains(string(h.Body), `id="returned"`) {
 			t.Fatal("the district is told to correct its own return")
 		}
