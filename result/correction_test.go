@@ -169,4 +169,20 @@ func TestCorrectionWindow(t *testing.T) {
 			t.Fatal("the badge stays after resubmitting")
 		}
 	})
+
+	t.Run("the database holds the same rule", func(t *testing.T) {
+		ctx := t.Context()
+		if _, err := e.DB.Pool.Exec(ctx, `UPDATE agendas SET remarks = 'sql' WHERE id = $1`, g.ID); err == nil {
+			t.Fatal("an agenda of a submitted list changed in SQL")
+		}
+		if _, err := e.DB.Pool.Exec(ctx, `UPDATE submissions SET state = 'returned', returned_at = now(), return_reason = 'x' WHERE id = $1`, sub.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.DB.Pool.Exec(ctx, `UPDATE agendas SET cost = cost + 1, current_subsidy = 0, capital_subsidy = 0 WHERE id = $1`, g.ID); err == nil {
+			t.Fatal("the cost changed in SQL while returned")
+		}
+		if _, err := e.DB.Pool.Exec(ctx, `UPDATE agendas SET remarks = 'sql' WHERE id = $1`, g.ID); err != nil {
+			t.Fatalf("a correction in SQL while returned: %v", err)
+		}
+	})
 }
