@@ -37,8 +37,7 @@ var executionLabels = map[string]string{
 // makes opening the vote wait for an agenda change in flight, and orders
 // concurrent changes so numbers stay 1..N.
 func lockEditable(ctx context.Context, tx pgx.Tx, id int64) (*Assembly, error) {
-	rows, _ := tx.Query(ctx, `SELECT `+assemblyColumns+` FROM assemblies WHERE id = $1 FOR UPDATE`, id)
-	a, err := oneAssembly(rows)
+	a, err := lockAssembly(ctx, tx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -46,6 +45,14 @@ func lockEditable(ctx context.Context, tx pgx.Tx, id int64) (*Assembly, error) {
 		return nil, maeul.Errorf(maeul.ECONFLICT, "agenda.frozen")
 	}
 	return a, nil
+}
+
+// lockAssembly locks the assembly row for the rest of tx and returns it.
+// A resubmission takes the same row (FOR SHARE) before it builds the list,
+// so it waits for a correction in flight.
+func lockAssembly(ctx context.Context, tx pgx.Tx, id int64) (*Assembly, error) {
+	rows, _ := tx.Query(ctx, `SELECT `+assemblyColumns+` FROM assemblies WHERE id = $1 FOR UPDATE`, id)
+	return oneAssembly(rows)
 }
 
 // FindAgenda returns the agenda with that id, or ENOTFOUND.
@@ -90,13 +97,27 @@ func insertAgenda(ctx context.Context, tx pgx.Tx, assemblyID int64, in AgendaInp
 
 // UpdateAgenda changes an agenda of an assembly: edit gets the current
 // fields and changes them (a PATCH applies its JSON; a form sets them all).
-// Returns ENOTFOUND if the agenda is not the assembly's, ECONFLICT once
-// voting has opened, EINVALID for a bad field or whatever edit returns.
+// Returns ENOTFOUND if the agenda is not the assembly's, EINVALID for a bad
+// field or whatever edit returns, and ECONFLICT once voting has opened —
+// except while the district has returned the list: then the correctable
+// fields may change, and a change to any other is an ECONFLICT naming it.
 func (s *Service) UpdateAgenda(ctx context.Context, assemblyID, agendaID int64, edit func(*AgendaInput) error) (*Agenda, error) {
 	var g *Agenda
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		if _, err := lockEditable(ctx, tx, assemblyID); err != nil {
+		a, err := lockAssembly(ctx, tx, assemblyID)
+		if err != nil {
 			return err
+		}
+		correcting := false
+		if a.RulesFrozen() {
+			note, err := s.returned(ctx, tx, assemblyID)
+			if err != nil {
+				return err
+			}
+			if note == nil {
+				return maeul.Errorf(maeul.ECONFLICT, "agenda.frozen")
+			}
+			correcting = true
 		}
 		cur, err := FindAgenda(ctx, tx, agendaID)
 		if err != nil {
@@ -111,6 +132,11 @@ func (s *Service) UpdateAgenda(ctx context.Context, assemblyID, agendaID int64, 
 		}
 		if err := in.Validate(); err != nil {
 			return err
+		}
+		if correcting {
+			if err := checkCorrection(&cur.AgendaFields, &in); err != nil {
+				return err
+			}
 		}
 		rows, _ := tx.Query(ctx, agendaUpdate, in.args(agendaID)...)
 		g, err = pgx.CollectExactlyOneRow(rows, pgx.RowToAddrOfStructByName[Agenda])

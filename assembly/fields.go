@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"maeul"
+	"maeul/i18n"
 )
 
 // AgendaFields are what a host writes about an agenda: every field of
@@ -60,11 +61,16 @@ var reviewResults = []string{"adequate", "inadequate"}
 type agendaField struct {
 	Name     string // the Go field of AgendaFields
 	Kind     fieldKind
-	Required bool   // title: Check insists; cost: the form and the import insist
-	Max      int    // runes, for text
-	Key      string // message when the value is bad (too long, out of range, not a choice)
-	NeedKey  string // message when a required text is empty
-	Choices  []string
+	Required bool // title: Check insists; cost: the form and the import insist
+	// Correctable: may still change after voting opened, while the district
+	// has returned the list (the correction window). What decided the vote
+	// (the title residents chose, the cost the budget line was drawn with)
+	// is not; such a field has a message "agenda.locked.<json>" saying why.
+	Correctable bool
+	Max         int    // runes, for text
+	Key         string // message when the value is bad (too long, out of range, not a choice)
+	NeedKey     string // message when a required text is empty
+	Choices     []string
 	// The host form: which fieldset, which control, whether a hint is shown.
 	// A choice's options are labelled Options+value, the empty one OptionNone.
 	Group      string // "list", "plan" or "review"
@@ -93,52 +99,52 @@ var agendaFields = []agendaField{
 	// 의제 목록 (서식 2-5)
 	{Name: "Title", Kind: kindText, Required: true, Max: maxTitle, Key: "assembly.title_too_long", NeedKey: "agenda.need_title",
 		Group: "list", Control: "text", Headers: []string{"사업명", "의제명"}, Sheet: 1, Example: "주민과 상인 우리 지금 만나!"},
-	{Name: "Location", Kind: kindText, Max: maxShortText, Key: "assembly.text_too_long",
+	{Name: "Location", Correctable: true, Kind: kindText, Max: maxShortText, Key: "assembly.text_too_long",
 		Group: "list", Control: "text", Hint: true, Headers: []string{"위치"}, Sheet: 3, Example: "축산물시장 인근 상가"},
-	{Name: "Summary", Kind: kindText, Max: maxLongText, Key: "assembly.text_too_long",
+	{Name: "Summary", Correctable: true, Kind: kindText, Max: maxLongText, Key: "assembly.text_too_long",
 		Group: "list", Control: "textarea", Hint: true, Headers: []string{"사업내용", "내용"}, Sheet: 2,
 		Example: "축산물시장 인근 환경개선을 위한 소통모임 운영"},
 	{Name: "Cost", Kind: kindMoney, Required: true, Key: "agenda.bad_cost",
 		Group: "list", Control: "number", Hint: true, Headers: []string{"사업비 (원)", "사업비"}, Million: []string{"사업비(백만원)"},
 		Sheet: 4, Example: "5000000"},
-	{Name: "CurrentSubsidy", Kind: kindMoney, Key: "agenda.bad_money",
+	{Name: "CurrentSubsidy", Correctable: true, Kind: kindMoney, Key: "agenda.bad_money",
 		Group: "list", Control: "number", Hint: true, Headers: []string{"경상보조", "자치단체경상보조"}, Sheet: 5, Example: "2000000"},
-	{Name: "CapitalSubsidy", Kind: kindMoney, Key: "agenda.bad_money",
+	{Name: "CapitalSubsidy", Correctable: true, Kind: kindMoney, Key: "agenda.bad_money",
 		Group: "list", Control: "number", Headers: []string{"자본보조", "자치단체자본보조"}, Sheet: 6, Example: "3000000"},
-	{Name: "DistrictDepartment", Kind: kindText, Max: maxShortText, Key: "assembly.text_too_long",
+	{Name: "DistrictDepartment", Correctable: true, Kind: kindText, Max: maxShortText, Key: "assembly.text_too_long",
 		Group: "list", Control: "text", Headers: []string{"자치구 담당부서"}, Sheet: 7, Example: "마을과/지역경제과"},
-	{Name: "CityDepartment", Kind: kindText, Max: maxShortText, Key: "assembly.text_too_long",
+	{Name: "CityDepartment", Correctable: true, Kind: kindText, Max: maxShortText, Key: "assembly.text_too_long",
 		Group: "list", Control: "text", Headers: []string{"서울시 담당부서"}, Sheet: 8, Example: "지역공동체담당관"},
-	{Name: "Remarks", Kind: kindText, Max: maxLongText, Key: "assembly.text_too_long",
+	{Name: "Remarks", Correctable: true, Kind: kindText, Max: maxLongText, Key: "assembly.text_too_long",
 		Group: "list", Control: "textarea", Headers: []string{"비고"}, Sheet: 12},
 	// 실행계획서
-	{Name: "Subcommittee", Kind: kindText, Max: maxShortText, Key: "assembly.text_too_long",
+	{Name: "Subcommittee", Correctable: true, Kind: kindText, Max: maxShortText, Key: "assembly.text_too_long",
 		Group: "plan", Control: "text", Headers: []string{"분과"}, Sheet: 9, Example: "소통분과"},
-	{Name: "Proposer", Kind: kindText, Max: maxShortText, Key: "assembly.text_too_long",
+	{Name: "Proposer", Correctable: true, Kind: kindText, Max: maxShortText, Key: "assembly.text_too_long",
 		Group: "plan", Control: "text", Headers: []string{"제안자"}, Sheet: 10, Example: "주민 홍길동"},
-	{Name: "DraftingRound", Kind: kindRound, Key: "agenda.bad_round", ImportKey: "import.bad_round",
+	{Name: "DraftingRound", Correctable: true, Kind: kindRound, Key: "agenda.bad_round", ImportKey: "import.bad_round",
 		Group: "plan", Control: "select", Headers: []string{"작성단계"}},
-	{Name: "ExecutionType", Kind: kindChoice, Choices: ExecutionTypes, Key: "agenda.bad_execution_type",
+	{Name: "ExecutionType", Correctable: true, Kind: kindChoice, Choices: ExecutionTypes, Key: "agenda.bad_execution_type",
 		Labels: executionLabels, ImportKey: "import.bad_execution_type",
 		Group: "plan", Control: "select", Options: "host.exec.", OptionNone: "host.choose", Headers: []string{"실행유형"}, Sheet: 11, Example: "민관 협력형"},
-	{Name: "Purpose", Kind: kindText, Max: maxLongText, Key: "assembly.text_too_long",
+	{Name: "Purpose", Correctable: true, Kind: kindText, Max: maxLongText, Key: "assembly.text_too_long",
 		Group: "plan", Control: "textarea", Headers: []string{"실행목적"}},
-	{Name: "Period", Kind: kindText, Max: maxShortText, Key: "assembly.text_too_long",
+	{Name: "Period", Correctable: true, Kind: kindText, Max: maxShortText, Key: "assembly.text_too_long",
 		Group: "plan", Control: "text", Hint: true, Headers: []string{"실행기간"}},
-	{Name: "Executor", Kind: kindText, Max: maxShortText, Key: "assembly.text_too_long",
+	{Name: "Executor", Correctable: true, Kind: kindText, Max: maxShortText, Key: "assembly.text_too_long",
 		Group: "plan", Control: "text", Headers: []string{"실행주체"}},
-	{Name: "Approach", Kind: kindText, Max: maxLongText, Key: "assembly.text_too_long",
+	{Name: "Approach", Correctable: true, Kind: kindText, Max: maxLongText, Key: "assembly.text_too_long",
 		Group: "plan", Control: "textarea", Headers: []string{"추진방법"}},
-	{Name: "RelatedParties", Kind: kindText, Max: maxLongText, Key: "assembly.text_too_long",
+	{Name: "RelatedParties", Correctable: true, Kind: kindText, Max: maxLongText, Key: "assembly.text_too_long",
 		Group: "plan", Control: "textarea", Headers: []string{"유관주체", "유관주체(부서)"}},
-	{Name: "FuturePlan", Kind: kindText, Max: maxLongText, Key: "assembly.text_too_long",
+	{Name: "FuturePlan", Correctable: true, Kind: kindText, Max: maxLongText, Key: "assembly.text_too_long",
 		Group: "plan", Control: "textarea", Headers: []string{"향후추진계획"}},
 	// 적정성 검토 (서식 2-6)
-	{Name: "ReviewResult", Kind: kindChoice, Choices: reviewResults, Key: "agenda.bad_review",
+	{Name: "ReviewResult", Correctable: true, Kind: kindChoice, Choices: reviewResults, Key: "agenda.bad_review",
 		Group: "review", Control: "select", Options: "host.review.", OptionNone: "host.review.none"},
-	{Name: "ReviewDepartment", Kind: kindText, Max: maxShortText, Key: "assembly.text_too_long",
+	{Name: "ReviewDepartment", Correctable: true, Kind: kindText, Max: maxShortText, Key: "assembly.text_too_long",
 		Group: "review", Control: "text"},
-	{Name: "ReviewNotes", Kind: kindText, Max: maxLongText, Key: "assembly.text_too_long",
+	{Name: "ReviewNotes", Correctable: true, Kind: kindText, Max: maxLongText, Key: "assembly.text_too_long",
 		Group: "review", Control: "textarea", Hint: true},
 }
 
@@ -174,6 +180,9 @@ func init() {
 			panic("assembly: bad or repeated agenda field " + f.Name)
 		}
 		agendaFieldByJSON[f.JSON] = f
+		if !f.Correctable && !i18n.Default.Has(f.LockedKey()) {
+			panic("assembly: agenda field " + f.Name + " is frozen after voting but has no message " + f.LockedKey())
+		}
 		n := strconv.Itoa(i + 2)
 		cols = append(cols, f.Column)
 		params = append(params, "$"+n)
@@ -186,6 +195,34 @@ func init() {
 		strings.Join(params, ", ") + `) RETURNING ` + agendaColumns
 	agendaUpdate = `UPDATE agendas SET ` + strings.Join(sets, ", ") + `, updated_at = now()
 		WHERE id = $1 RETURNING ` + agendaColumns
+}
+
+// LockedKey is the message saying why the field no longer changes once
+// voting has opened.
+func (f *agendaField) LockedKey() string { return "agenda.locked." + f.JSON }
+
+// CorrectableFields are the JSON names of the fields a dong may correct
+// while the district has returned its list, in the form's order.
+func CorrectableFields() []string {
+	var out []string
+	for i := range agendaFields {
+		if agendaFields[i].Correctable {
+			out = append(out, agendaFields[i].JSON)
+		}
+	}
+	return out
+}
+
+// checkCorrection returns an ECONFLICT naming the first field of in that
+// differs from cur but may not change in the correction window.
+func checkCorrection(cur, in *AgendaFields) error {
+	for i := range agendaFields {
+		f := &agendaFields[i]
+		if !f.Correctable && !f.value(cur).Equal(f.value(in)) {
+			return maeul.FieldErrorf(maeul.ECONFLICT, f.JSON, f.LockedKey())
+		}
+	}
+	return nil
 }
 
 // value is the field's reflect.Value in in (settable).

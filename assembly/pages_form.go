@@ -24,6 +24,8 @@ type formField struct {
 	Required bool
 	Options  []formOption
 	Selected map[string]bool // checks: the checked options
+	// Locked says why a read-only field no longer changes.
+	Locked string
 }
 
 type formOption struct {

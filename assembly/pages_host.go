@@ -17,12 +17,15 @@ type hostHomePage struct {
 	ScopeText  string
 	// Role lets district and city hosts reach their submission overviews.
 	Role string
+	// Returned: the dong's lists the district has returned, at the top.
+	Returned []hostRow
 }
 
 type hostRow struct {
 	*Assembly
 	When       string
 	StateLabel string
+	Returned   *ReturnNote
 }
 
 func (h *Handlers) hostHome(c *fiber.Ctx) error {
@@ -41,9 +44,20 @@ func (h *Handlers) hostHome(c *fiber.Ctx) error {
 	default:
 		p.ScopeText = i18n.T(lang, "host.scope.dong", u.District, u.Dong)
 	}
+	returned, err := h.svc.ReturnedAmong(c.UserContext(), list)
+	if err != nil {
+		return err
+	}
 	for _, a := range list {
-		p.Assemblies = append(p.Assemblies, hostRow{Assembly: a, When: timeRange(lang, a.StartsAt, a.EndsAt),
-			StateLabel: i18n.T(lang, "host.state."+a.State)})
+		row := hostRow{Assembly: a, When: timeRange(lang, a.StartsAt, a.EndsAt),
+			StateLabel: i18n.T(lang, "host.state."+a.State)}
+		if n, ok := returned[a.ID]; ok {
+			row.Returned = &n
+			if u.CanManage(a.District, a.Dong) {
+				p.Returned = append(p.Returned, row)
+			}
+		}
+		p.Assemblies = append(p.Assemblies, row)
 	}
 	return h.env.Views.Render(c, "assembly/host_home", p)
 }

@@ -22,10 +22,15 @@ func agendaValues(f *formValues, in AgendaInput) {
 
 // readAgendaForm reads every field of the table from the posted form; a
 // number that cannot be read, or a required one left empty, is a problem of
-// its field. The rest is for Check.
-func readAgendaForm(c *fiber.Ctx, f *formValues, in *AgendaInput) {
+// its field. The rest is for Check. While correcting, the form shows the
+// fields that decided the vote as text: they keep in's value.
+func readAgendaForm(c *fiber.Ctx, f *formValues, in *AgendaInput, correcting bool) {
 	for i := range agendaFields {
 		fd := &agendaFields[i]
+		if correcting && !fd.Correctable {
+			f.V[fd.JSON] = fd.String(in)
+			continue
+		}
 		v := c.FormValue(fd.JSON)
 		f.V[fd.JSON] = v
 		switch fd.Kind {
@@ -53,7 +58,9 @@ func readAgendaForm(c *fiber.Ctx, f *formValues, in *AgendaInput) {
 var agendaLegends = []string{"list", "plan", "review"}
 
 // agendaFormPage draws the table's fields in their groups.
-func (h *Handlers) agendaFormPage(c *fiber.Ctx, a *Assembly, g *Agenda, f *formValues) formPage {
+// Once voting has opened every field is read-only, except the correctable
+// ones while the district has returned the list (note).
+func (h *Handlers) agendaFormPage(c *fiber.Ctx, a *Assembly, g *Agenda, f *formValues, note *ReturnNote) formPage {
 	lang := f.lang
 	var groups []formGroup
 	for _, legend := range agendaLegends {
@@ -79,6 +86,13 @@ func (h *Handlers) agendaFormPage(c *fiber.Ctx, a *Assembly, g *Agenda, f *formV
 			if fd.Hint {
 				ff = f.hinted(ff)
 			}
+			if a.RulesFrozen() && (note == nil || !fd.Correctable) {
+				// Read-only: shown as text, with why when the rest is open.
+				ff.Kind, ff.Value = "static", staticValue(lang, fd, f.V[fd.JSON], opts)
+				if note != nil {
+					ff.Locked = i18n.T(lang, fd.LockedKey())
+				}
+			}
 			grp.Fields = append(grp.Fields, ff)
 		}
 		groups = append(groups, grp)
@@ -93,10 +107,29 @@ func (h *Handlers) agendaFormPage(c *fiber.Ctx, a *Assembly, g *Agenda, f *formV
 		p.Action, p.Submit = "/host/agendas/"+g.IDString(), i18n.T(lang, "host.save")
 	}
 	p.Heading = p.Title
-	if a.RulesFrozen() {
-		p.Notice = i18n.T(lang, "agenda.frozen")
+	switch {
+	case a.RulesFrozen() && note != nil:
+		p.Notice, p.Submit = i18n.T(lang, "agenda.correcting", note.Reason), i18n.T(lang, "agenda.correct_save")
+	case a.RulesFrozen():
+		p.Notice, p.Submit = i18n.T(lang, "agenda.readonly"), ""
 	}
 	return p
+}
+
+// staticValue is how a read-only field shows its value: an amount in won,
+// a choice by its label.
+func staticValue(lang string, fd *agendaField, v string, opts []formOption) string {
+	if fd.Kind == kindMoney {
+		if n, ok := parseWon(v); ok {
+			return web.Money(lang, n)
+		}
+	}
+	for _, o := range opts {
+		if o.Value == v {
+			return o.Label
+		}
+	}
+	return v
 }
 
 func (h *Handlers) hostNewAgenda(c *fiber.Ctx) error {
@@ -107,7 +140,7 @@ func (h *Handlers) hostNewAgenda(c *fiber.Ctx) error {
 	f := newForm(web.Lang(c), "host.g.")
 	agendaValues(f, AgendaInput{DraftingRound: 1})
 	f.V["cost"], f.V["current_subsidy"], f.V["capital_subsidy"] = "", "", ""
-	return h.env.Views.Render(c, "assembly/host_form", h.agendaFormPage(c, a, nil, f))
+	return h.env.Views.Render(c, "assembly/host_form", h.agendaFormPage(c, a, nil, f, nil))
 }
 
 func (h *Handlers) hostCreateAgenda(c *fiber.Ctx) error {
@@ -117,7 +150,7 @@ func (h *Handlers) hostCreateAgenda(c *fiber.Ctx) error {
 	}
 	f := newForm(web.Lang(c), "host.g.")
 	var in AgendaInput
-	readAgendaForm(c, f, &in)
+	readAgendaForm(c, f, &in, false)
 	for _, e := range in.Check() {
 		f.fail(e)
 	}
@@ -131,7 +164,7 @@ func (h *Handlers) hostCreateAgenda(c *fiber.Ctx) error {
 		}
 	}
 	c.Status(fiber.StatusUnprocessableEntity)
-	return h.env.Views.Render(c, "assembly/host_form", h.agendaFormPage(c, a, nil, f))
+	return h.env.Views.Render(c, "assembly/host_form", h.agendaFormPage(c, a, nil, f, nil))
 }
 
 // loadAgenda finds the agenda of the :id parameter and its assembly, and
@@ -161,9 +194,13 @@ func (h *Handlers) hostEditAgenda(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	note, err := h.svc.Correcting(c.UserContext(), a)
+	if err != nil {
+		return err
+	}
 	f := newForm(web.Lang(c), "host.g.")
 	agendaValues(f, AgendaInputOf(g))
-	return h.env.Views.Render(c, "assembly/host_form", h.agendaFormPage(c, a, g, f))
+	return h.env.Views.Render(c, "assembly/host_form", h.agendaFormPage(c, a, g, f, note))
 }
 
 func (h *Handlers) hostSaveAgenda(c *fiber.Ctx) error {
@@ -171,9 +208,13 @@ func (h *Handlers) hostSaveAgenda(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	note, err := h.svc.Correcting(c.UserContext(), a)
+	if err != nil {
+		return err
+	}
 	f := newForm(web.Lang(c), "host.g.")
-	var in AgendaInput
-	readAgendaForm(c, f, &in)
+	in := AgendaInputOf(g)
+	readAgendaForm(c, f, &in, note != nil)
 	for _, e := range in.Check() {
 		f.fail(e)
 	}
@@ -185,17 +226,21 @@ func (h *Handlers) hostSaveAgenda(c *fiber.Ctx) error {
 		if err == nil {
 			return c.Redirect("/host/assemblies/"+a.IDString()+"?done=agenda_saved", fiber.StatusSeeOther)
 		}
-		if maeul.ErrorCode(err) == maeul.ECONFLICT {
-			f.Errs["title"] = web.Message(f.lang, web.Normalize(err))
+		if me := web.Normalize(err); me.Code == maeul.ECONFLICT {
+			field := me.Field
+			if field == "" {
+				field = "title"
+			}
+			f.Errs[field] = web.Message(f.lang, me)
 			c.Status(fiber.StatusConflict)
-			return h.env.Views.Render(c, "assembly/host_form", h.agendaFormPage(c, a, g, f))
+			return h.env.Views.Render(c, "assembly/host_form", h.agendaFormPage(c, a, g, f, note))
 		}
 		if err := f.fail(err); err != nil {
 			return err
 		}
 	}
 	c.Status(fiber.StatusUnprocessableEntity)
-	return h.env.Views.Render(c, "assembly/host_form", h.agendaFormPage(c, a, g, f))
+	return h.env.Views.Render(c, "assembly/host_form", h.agendaFormPage(c, a, g, f, note))
 }
 
 func (h *Handlers) hostDeleteAgenda(c *fiber.Ctx) error {

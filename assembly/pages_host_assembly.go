@@ -354,6 +354,8 @@ type hostAssemblyPage struct {
 	Frozen     bool
 	Done       string
 	Error      string
+	// Correcting: the district has returned the list; its reason.
+	Correcting *ReturnNote
 }
 
 var doneKeys = map[string]bool{"created": true, "saved": true, "published": true, "unpublished": true,
@@ -378,6 +380,9 @@ func (h *Handlers) renderOverview(c *fiber.Ctx, a *Assembly, errMsg string) erro
 		When: timeRange(lang, a.StartsAt, a.EndsAt), TieText: i18n.T(lang, "host.tie."+a.TieBreak),
 		CanManage: account.CurrentUser(c).CanManage(a.District, a.Dong), Frozen: a.RulesFrozen(), Error: errMsg}
 	p.Wide = true
+	if p.Correcting, err = h.svc.Correcting(c.UserContext(), a); err != nil {
+		return err
+	}
 	for _, g := range gs {
 		p.Total += g.Cost
 	}

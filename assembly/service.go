@@ -18,6 +18,9 @@ type Service struct {
 	// OnChange is called after a change that viewers of the live tally
 	// should see (a state change, an agenda edit). Set by the server.
 	OnChange func(assemblyID int64)
+	// Returns knows the submitted lists a district has returned (set by
+	// the server; nil: none ever is, and agendas stay frozen after voting).
+	Returns Returns
 }
 
 // NewService returns the assembly service on pool.

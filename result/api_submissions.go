@@ -7,13 +7,22 @@ import (
 	"maeul/web"
 )
 
-// POST /api/v1/assemblies/{id}/submit → 201 the submission record.
+// POST /api/v1/assemblies/{id}/submit [{"reply"}] → 201 the submission
+// record. The body is optional; a resubmission carries the dong's reply.
 func (h *Handlers) apiSubmit(c *fiber.Ctx) error {
 	id, err := assemblyID(c)
 	if err != nil {
 		return err
 	}
-	rec, err := h.svc.Submit(c.UserContext(), id, account.CurrentUser(c))
+	var in struct {
+		Reply string `json:"reply"`
+	}
+	if len(c.Body()) > 0 {
+		if err := web.DecodeJSON(c, &in); err != nil {
+			return err
+		}
+	}
+	rec, err := h.svc.Submit(c.UserContext(), id, account.CurrentUser(c), in.Reply)
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package result
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -31,15 +32,31 @@ type AuditEntry struct {
 type auditDetail struct {
 	Key  string   `json:"k"`
 	Args []string `json:"a"`
+	// A resubmission compares the list with the one sent before (Changed)
+	// and names what changed per agenda; a reply is the dong's answer.
+	Changed bool          `json:"ch,omitempty"`
+	Changes []auditChange `json:"c,omitempty"`
+	Reply   string        `json:"r,omitempty"`
+}
+
+// auditChange is what changed in one agenda: message keys of its columns.
+type auditChange struct {
+	Number int      `json:"n"`
+	Fields []string `json:"f"`
 }
 
 // audit records one step. The detail is a message key with string
 // arguments (user text such as a return reason goes in as an argument).
 func audit(ctx context.Context, tx pgx.Tx, u *account.User, district, dong string, assemblyID *int64, action, key string, args ...string) error {
-	if args == nil {
-		args = []string{}
+	return auditDetailed(ctx, tx, u, district, dong, assemblyID, action, auditDetail{Key: key, Args: args})
+}
+
+// auditDetailed records one step with its whole detail.
+func auditDetailed(ctx context.Context, tx pgx.Tx, u *account.User, district, dong string, assemblyID *int64, action string, d auditDetail) error {
+	if d.Args == nil {
+		d.Args = []string{}
 	}
-	detail, err := json.Marshal(auditDetail{Key: key, Args: args})
+	detail, err := json.Marshal(d)
 	if err != nil {
 		return wrap("audit", err)
 	}
@@ -59,7 +76,26 @@ func Localize(lang string, es []AuditEntry) []AuditEntry {
 		for j, a := range d.Args {
 			args[j] = a
 		}
-		es[i].Detail = i18n.T(lang, d.Key, args...)
+		text := i18n.T(lang, d.Key, args...)
+		if d.Changed {
+			var parts []string
+			for _, c := range d.Changes {
+				names := make([]string, len(c.Fields))
+				for k, f := range c.Fields {
+					names[k] = i18n.T(lang, f)
+				}
+				parts = append(parts, i18n.T(lang, "workflow.change_agenda", c.Number, strings.Join(names, ", ")))
+			}
+			list := i18n.T(lang, "workflow.changes_none")
+			if len(parts) > 0 {
+				list = strings.Join(parts, "; ")
+			}
+			text += " · " + i18n.T(lang, "workflow.audit.changes", list)
+		}
+		if d.Reply != "" {
+			text += " · " + i18n.T(lang, "workflow.audit.reply", d.Reply)
+		}
+		es[i].Detail = text
 	}
 	return es
 }

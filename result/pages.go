@@ -32,3 +32,26 @@ func formError(c *fiber.Ctx, err error) string {
 	}
 	return ""
 }
+
+// confirmed refuses a workflow form (submit, return, resubmit, designate,
+// forward) whose confirmation box is not ticked. The box is required, so a
+// browser asks before it posts, with or without JavaScript; this answers
+// any other client. The JSON API asks no confirmation.
+func confirmed(c *fiber.Ctx) error {
+	if c.FormValue("confirm") != "yes" {
+		return maeul.FieldErrorf(maeul.EINVALID, "confirm", "workflow.confirm_needed")
+	}
+	return nil
+}
+
+// doneSteps are the workflow steps a page confirms after the redirect
+// (?done=step); the history on the page keeps the lasting trace.
+var doneSteps = map[string]bool{"submit": true, "resubmit": true, "return": true, "designate": true, "forward": true}
+
+// doneMessage is the page's line for ?done=, or "".
+func doneMessage(c *fiber.Ctx) string {
+	if d := c.Query("done"); doneSteps[d] {
+		return i18n.T(web.Lang(c), "workflow.done."+d)
+	}
+	return ""
+}

@@ -20,11 +20,17 @@ type DistrictPage struct {
 	CanForward bool
 	ListSHA    string
 	Audit      []AuditEntry
+	// A refused forward form's problem, and the step just done (?done=).
+	Error, Done string
 }
 
 // GET /host/district[?district=&year=]: a district host sees its own
 // district; the city may look at any.
 func (h *Handlers) districtPage(c *fiber.Ctx) error {
+	return h.renderDistrict(c, "")
+}
+
+func (h *Handlers) renderDistrict(c *fiber.Ctx, msg string) error {
 	u := account.CurrentUser(c)
 	district := u.District
 	if u.Role == account.RoleCity {
@@ -58,6 +64,10 @@ func (h *Handlers) districtPage(c *fiber.Ctx) error {
 	if p.Audit, err = h.svc.Audit(ctx, u, lang, district, "", 100); err != nil {
 		return err
 	}
+	p.Error, p.Done = msg, doneMessage(c)
+	if msg != "" {
+		c.Status(fiber.StatusUnprocessableEntity)
+	}
 	return h.env.Views.Render(c, "result/district", p)
 }
 
@@ -68,8 +78,12 @@ func (h *Handlers) forwardForm(c *fiber.Ctx) error {
 	if err != nil {
 		return maeul.FieldErrorf(maeul.EINVALID, "year", "workflow.bad_year")
 	}
+	if err := confirmed(c); err != nil {
+		c.Request().URI().QueryArgs().Set("year", strconv.Itoa(y))
+		return h.renderDistrict(c, formError(c, err))
+	}
 	if _, err := h.svc.Forward(c.UserContext(), u.District, y, u); err != nil {
 		return err
 	}
-	return c.Redirect("/host/district?year="+strconv.Itoa(y), fiber.StatusSeeOther)
+	return c.Redirect("/host/district?year="+strconv.Itoa(y)+"&done=forward", fiber.StatusSeeOther)
 }

@@ -41,6 +41,8 @@ type ResultsPage struct {
 	Deadline      string
 	Audit         []AuditEntry
 	Announced     bool
+	// A refused submit form's problem, and the step just done (?done=).
+	Error, Done string
 	// Left is what the cap leaves after the selected agendas.
 	Left int64
 
@@ -186,6 +188,12 @@ func (h *Handlers) receiptForm(c *fiber.Ctx) error {
 // GET /host/assemblies/{id}/results: the host's review, with the announce
 // button (dong host, once closed), the exports and the submission.
 func (h *Handlers) hostResultsPage(c *fiber.Ctx) error {
+	return h.renderHostResults(c, "")
+}
+
+// renderHostResults draws the host's review; msg is a refused form's
+// problem (the page answers 422 then).
+func (h *Handlers) renderHostResults(c *fiber.Ctx, msg string) error {
 	ctx := c.UserContext()
 	a, err := h.assemblyParam(c)
 	if err != nil {
@@ -231,6 +239,10 @@ func (h *Handlers) hostResultsPage(c *fiber.Ctx) error {
 	p.Audit, err = h.svc.Audit(ctx, u, lang, a.District, a.Dong, 50)
 	if err != nil {
 		return err
+	}
+	p.Error, p.Done = msg, doneMessage(c)
+	if msg != "" {
+		c.Status(fiber.StatusUnprocessableEntity)
 	}
 	return h.env.Views.Render(c, "result/results", p)
 }

@@ -12,16 +12,28 @@ import (
 	"maeul/web"
 )
 
-// POST /host/assemblies/{id}/submit
+// POST /host/assemblies/{id}/submit: confirm=yes and, for a returned
+// list, the dong's reply. A refusal is shown on the results page.
 func (h *Handlers) submitForm(c *fiber.Ctx) error {
 	id, err := assemblyID(c)
 	if err != nil {
 		return err
 	}
-	if _, err := h.svc.Submit(c.UserContext(), id, account.CurrentUser(c)); err != nil {
+	if err := confirmed(c); err != nil {
+		return h.renderHostResults(c, formError(c, err))
+	}
+	rec, err := h.svc.Submit(c.UserContext(), id, account.CurrentUser(c), c.FormValue("reply"))
+	if msg := formError(c, err); msg != "" {
+		return h.renderHostResults(c, msg)
+	}
+	if err != nil {
 		return err
 	}
-	return c.Redirect("/host/assemblies/"+strconv.FormatInt(id, 10)+"/results", fiber.StatusSeeOther)
+	done := "submit"
+	if rec.FirstSubmittedAt.Before(rec.SubmittedAt) {
+		done = "resubmit"
+	}
+	return c.Redirect("/host/assemblies/"+strconv.FormatInt(id, 10)+"/results?done="+done+"#submission", fiber.StatusSeeOther)
 }
 
 // SubmissionPage is the data of /host/submissions/{id}.
@@ -34,8 +46,11 @@ type SubmissionPage struct {
 	Designatable bool
 	Returnable   bool
 	DistrictView bool // a district or city host: link the district overview
-	Audit        []AuditEntry
-	Error        string
+	// Correcting: the dong's host of a returned list (correct, resubmit).
+	Correcting bool
+	Audit      []AuditEntry
+	Error      string
+	Done       string
 }
 
 // GET /host/submissions/{id}
@@ -62,6 +77,8 @@ func (h *Handlers) renderSubmission(c *fiber.Ctx, msg string) error {
 	p.Designatable = p.CanAct && rec.State == SubmissionSubmitted
 	p.Returnable = p.CanAct && rec.State == SubmissionSubmitted
 	p.DistrictView = u.Role != account.RoleDong
+	p.Correcting = rec.State == SubmissionReturned && u.CanManage(rec.District, rec.Dong)
+	p.Done = doneMessage(c)
 	all, err := h.svc.Audit(ctx, u, lang, rec.District, rec.Dong, 100)
 	if err != nil {
 		return err
@@ -80,6 +97,9 @@ func (h *Handlers) renderSubmission(c *fiber.Ctx, msg string) error {
 // POST /host/submissions/{id}/return
 func (h *Handlers) returnForm(c *fiber.Ctx) error {
 	id := web.ParseID(c.Params("id"))
+	if err := confirmed(c); err != nil {
+		return h.renderSubmission(c, formError(c, err))
+	}
 	_, err := h.svc.Return(c.UserContext(), id, account.CurrentUser(c), c.FormValue("reason"))
 	if msg := formError(c, err); msg != "" {
 		return h.renderSubmission(c, msg)
@@ -87,12 +107,15 @@ func (h *Handlers) returnForm(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.Redirect("/host/submissions/"+c.Params("id"), fiber.StatusSeeOther)
+	return c.Redirect(submissionPath(c)+"?done=return", fiber.StatusSeeOther)
 }
 
 // POST /host/submissions/{id}/designate: fields dept_<agenda id>.
 func (h *Handlers) designateForm(c *fiber.Ctx) error {
 	id := web.ParseID(c.Params("id"))
+	if err := confirmed(c); err != nil {
+		return h.renderSubmission(c, formError(c, err))
+	}
 	var ds []Designation
 	c.Request().PostArgs().VisitAll(func(k, v []byte) {
 		if aid, ok := strings.CutPrefix(string(k), "dept_"); ok {
@@ -106,5 +129,5 @@ func (h *Handlers) designateForm(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.Redirect("/host/submissions/"+c.Params("id"), fiber.StatusSeeOther)
+	return c.Redirect(submissionPath(c)+"?done=designate", fiber.StatusSeeOther)
 }

@@ -28,7 +28,9 @@ type SubmissionRecord struct {
 	SubmittedAt      time.Time  `db:"submitted_at" json:"submitted_at"`
 	ReturnedAt       *time.Time `db:"returned_at" json:"returned_at,omitempty"`
 	ReturnReason     string     `db:"return_reason" json:"return_reason,omitempty"`
-	ForwardID        *int64     `db:"forward_id" json:"-"`
+	// Reply is the dong's answer to the return, sent with the resubmission.
+	Reply     string `db:"reply" json:"reply,omitempty"`
+	ForwardID *int64 `db:"forward_id" json:"-"`
 	// Late: first submitted after the dong deadline.
 	Late bool `db:"-" json:"late"`
 }
@@ -47,7 +49,7 @@ func (r SubmissionRecord) MarshalJSON() ([]byte, error) {
 }
 
 const submissionColumns = `id, assembly_id, district, dong, year, state, sha256, first_submitted_at, submitted_at,
-	returned_at, return_reason, forward_id`
+	returned_at, return_reason, reply, forward_id`
 
 func collectSubmissions(ctx context.Context, q assembly.Querier, rows pgx.Rows) ([]SubmissionRecord, error) {
 	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[SubmissionRecord])
@@ -97,15 +99,26 @@ func FindSubmissionByAssembly(ctx context.Context, q assembly.Querier, assemblyI
 }
 
 // Submit sends the assembly's submission to its district (동 → 구), or sends
-// a returned one again. The content and its hash are stored as sent.
+// a returned one again with the dong's reply (up to 1000 characters; it may
+// be empty). The content and its hash are stored as sent; a resubmission's
+// history entry names what changed since the list was last sent.
 // Returns EFORBIDDEN unless u manages the dong, ECONFLICT unless the result
 // is announced and the submission is new or returned.
-func (s *Service) Submit(ctx context.Context, assemblyID int64, u *account.User) (*SubmissionRecord, error) {
+func (s *Service) Submit(ctx context.Context, assemblyID int64, u *account.User, reply string) (*SubmissionRecord, error) {
+	reply = strings.TrimSpace(reply)
+	if len([]rune(reply)) > maxReply {
+		return nil, maeul.FieldErrorf(maeul.EINVALID, "reply", "submission.reply_long", maxReply)
+	}
 	tx, err := s.pool.Begin(ctx)
 	if err != nil {
 		return nil, wrap("submit", err)
 	}
 	defer tx.Rollback(ctx)
+	// The assembly's row, shared: a correction of its agendas (which holds
+	// it exclusively) finishes before the list is built, or waits for it.
+	if _, err := tx.Exec(ctx, `SELECT 1 FROM assemblies WHERE id = $1 FOR SHARE`, assemblyID); err != nil {
+		return nil, wrap("submit: lock assembly", err)
+	}
 	a, err := assembly.FindAssembly(ctx, tx, assemblyID)
 	if err != nil {
 		return nil, wrap("submit: find assembly", err)
@@ -125,26 +138,41 @@ func (s *Service) Submit(ctx context.Context, assemblyID int64, u *account.User)
 	}
 	content := sub.JSON()
 	sum := Hash(content)
+	// What was sent before, to name what changed.
+	var before []byte
+	var returnedAt *time.Time
+	err = tx.QueryRow(ctx, `SELECT content, returned_at FROM submissions WHERE assembly_id = $1 FOR UPDATE`, a.ID).Scan(&before, &returnedAt)
+	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+		return nil, wrap("submit: previous content", err)
+	}
 	var id int64
 	var inserted bool
-	err = tx.QueryRow(ctx, `INSERT INTO submissions (assembly_id, district, dong, year, state, content, sha256, submitted_by)
-		VALUES ($1, $2, $3, $4, 'submitted', $5, $6, $7)
+	err = tx.QueryRow(ctx, `INSERT INTO submissions (assembly_id, district, dong, year, state, content, sha256, submitted_by, reply)
+		VALUES ($1, $2, $3, $4, 'submitted', $5, $6, $7, $8)
 		ON CONFLICT (assembly_id) DO UPDATE SET state = 'submitted', content = EXCLUDED.content, sha256 = EXCLUDED.sha256,
-			submitted_at = now(), submitted_by = EXCLUDED.submitted_by, returned_at = NULL, return_reason = ''
+			submitted_at = now(), submitted_by = EXCLUDED.submitted_by, returned_at = NULL, return_reason = '', reply = EXCLUDED.reply
 		WHERE submissions.state = 'returned'
-		RETURNING id, xmax = 0`, a.ID, a.District, a.Dong, PlanYear(a), content, sum, u.ID).Scan(&id, &inserted)
+		RETURNING id, xmax = 0`, a.ID, a.District, a.Dong, PlanYear(a), content, sum, u.ID, reply).Scan(&id, &inserted)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, maeul.Errorf(maeul.ECONFLICT, "submission.already")
 	}
 	if err != nil {
 		return nil, wrap("submit", err)
 	}
+	d := auditDetail{Key: "workflow.audit.submit", Args: []string{strconv.Itoa(len(sub.Rows)), group(sub.Allocated), sum}}
 	action := "submit"
 	if !inserted {
 		action = "resubmit"
+		d.Key = "workflow.audit.resubmit"
+		if d.Changes, err = changesSince(ctx, tx, a.ID, before, sub, returnedAt); err != nil {
+			return nil, err
+		}
+		d.Changed = true
 	}
-	if err := audit(ctx, tx, u, a.District, a.Dong, &a.ID, action, "workflow.audit.submit",
-		strconv.Itoa(len(sub.Rows)), group(sub.Allocated), sum); err != nil {
+	if reply != "" {
+		d.Reply = reply
+	}
+	if err := auditDetailed(ctx, tx, u, a.District, a.Dong, &a.ID, action, d); err != nil {
 		return nil, err
 	}
 	rec, err := FindSubmission(ctx, tx, id)
@@ -153,6 +181,9 @@ func (s *Service) Submit(ctx context.Context, assemblyID int64, u *account.User)
 	}
 	return rec, wrap("submit", tx.Commit(ctx))
 }
+
+// maxReply is the longest reply a dong may send with its list.
+const maxReply = 1000
 
 // SubmissionOf returns the assembly's submission, or nil.
 func (s *Service) SubmissionOf(ctx context.Context, assemblyID int64) (*SubmissionRecord, error) {

@@ -76,7 +76,7 @@ func (s *Service) Return(ctx context.Context, id int64, u *account.User, reason 
 		if reason == "" || len([]rune(reason)) > 1000 {
 			return maeul.FieldErrorf(maeul.EINVALID, "reason", "workflow.reason_needed")
 		}
-		tag, err := tx.Exec(ctx, `UPDATE submissions SET state = 'returned', returned_at = now(), return_reason = $2
+		tag, err := tx.Exec(ctx, `UPDATE submissions SET state = 'returned', returned_at = now(), return_reason = $2, reply = ''
 			WHERE id = $1 AND state = 'submitted'`, id, reason)
 		if err != nil {
 			return wrap("return submission", err)

@@ -57,6 +57,10 @@ func (h *Handlers) Routes(app fiber.Router) {
 	app.Get("/host/submissions/:id/return", req, redirect(submissionPath))
 	app.Get("/host/submissions/:id/designate", req, redirect(submissionPath))
 	app.Get("/host/city/deadlines", req, redirect(func(*fiber.Ctx) string { return "/host/city" }))
+	app.Get("/host/assemblies/:id/submit", req, redirect(func(c *fiber.Ctx) string {
+		return "/host/assemblies/" + strconv.FormatInt(web.ParseID(c.Params("id")), 10) + "/results"
+	}))
+	app.Get("/host/district/forward", req, redirect(func(*fiber.Ctx) string { return "/host/district" }))
 
 	// Hosts' API.
 	app.Post("/api/v1/assemblies/:id/announce", req, h.apiAnnounce)

@@ -182,14 +182,14 @@ func TestServiceSubmitReturnResubmit(t *testing.T) {
 	d := newDomain(t)
 	ctx := context.Background()
 	a, _ := d.announced(t, d.dong, servertest.FixtureOptions{})
-	if _, err := d.svc.Submit(ctx, a.ID, d.district); code(err) != maeul.EFORBIDDEN {
+	if _, err := d.svc.Submit(ctx, a.ID, d.district, ""); code(err) != maeul.EFORBIDDEN {
 		t.Fatalf("the district submits for the dong: %v", err)
 	}
-	rec, err := d.svc.Submit(ctx, a.ID, d.dong)
+	rec, err := d.svc.Submit(ctx, a.ID, d.dong, "")
 	if err != nil || rec.State != result.SubmissionSubmitted || len(rec.SHA256) != 64 {
 		t.Fatalf("submit: %v %+v", err, rec)
 	}
-	if _, err := d.svc.Submit(ctx, a.ID, d.dong); code(err) != maeul.ECONFLICT {
+	if _, err := d.svc.Submit(ctx, a.ID, d.dong, ""); code(err) != maeul.ECONFLICT {
 		t.Fatalf("submitting twice: %v", err)
 	}
 	for _, u := range []*account.User{d.otherDist, d.city, d.dong} {
@@ -210,7 +210,7 @@ func TestServiceSubmitReturnResubmit(t *testing.T) {
 	if _, err := d.svc.Return(ctx, rec.ID, d.district, "again"); code(err) != maeul.ECONFLICT {
 		t.Fatalf("returning twice: %v", err)
 	}
-	again, err := d.svc.Submit(ctx, a.ID, d.dong)
+	again, err := d.svc.Submit(ctx, a.ID, d.dong, "")
 	if err != nil || again.ID != rec.ID || again.State != result.SubmissionSubmitted || again.ReturnReason != "" {
 		t.Fatalf("resubmit: %v %+v", err, again)
 	}
@@ -221,7 +221,7 @@ func TestServiceDesignate(t *testing.T) {
 	ctx := context.Background()
 	a, gs := d.announced(t, d.dong, servertest.FixtureOptions{})
 	_, other := d.announced(t, d.other, servertest.FixtureOptions{District: "마포구", Dong: "망원1동"})
-	rec, err := d.svc.Submit(ctx, a.ID, d.dong)
+	rec, err := d.svc.Submit(ctx, a.ID, d.dong, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -270,11 +270,11 @@ func TestServiceForwardAndCity(t *testing.T) {
 	if _, err := d.svc.Forward(ctx, "마포구", 2026, d.district); code(err) != maeul.ECONFLICT {
 		t.Fatalf("forwarding with nothing waiting: %v", err)
 	}
-	recA, err := d.svc.Submit(ctx, a.ID, d.dong)
+	recA, err := d.svc.Submit(ctx, a.ID, d.dong, "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := d.svc.Submit(ctx, b.ID, d.other); err != nil {
+	if _, err := d.svc.Submit(ctx, b.ID, d.other, ""); err != nil {
 		t.Fatal(err)
 	}
 	for _, u := range []*account.User{d.otherDist, d.dong, d.city} {

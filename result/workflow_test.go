@@ -25,12 +25,15 @@ type subJSON struct {
 	SHA256        string `json:"sha256"`
 	Late          bool   `json:"late"`
 	ReturnReason  string `json:"return_reason"`
+	Reply         string `json:"reply"`
 	CurrentSHA256 string `json:"current_sha256"`
 	Content       struct {
 		Rows []struct {
 			AgendaID            string `json:"agenda_id"`
 			Number              int    `json:"number"`
 			ExecutingDepartment string `json:"executing_department"`
+			CurrentSubsidy      int64  `json:"current_subsidy"`
+			CapitalSubsidy      int64  `json:"capital_subsidy"`
 		} `json:"rows"`
 	} `json:"content"`
 }
@@ -112,7 +115,7 @@ func workflowAt(t *testing.T, step int) *workflow {
 	w.bID, w.bAgendas = announce(w.other, servertest.FixtureOptions{Dong: "망원1동", District: "마포구"})
 	announce(w.gangnam, servertest.FixtureOptions{District: "강남구", Dong: "역삼1동"})
 	if step >= submitted {
-		rec, err := svc.Submit(ctx, w.aID, w.dong.User)
+		rec, err := svc.Submit(ctx, w.aID, w.dong.User, "")
 		must(err)
 		w.sub = subJSON{ID: strconv.FormatInt(rec.ID, 10), AssemblyID: strconv.FormatInt(rec.AssemblyID, 10),
 			District: rec.District, Dong: rec.Dong, State: rec.State, SHA256: rec.SHA256, Late: rec.Late}
@@ -124,7 +127,7 @@ func workflowAt(t *testing.T, step int) *workflow {
 		must(err)
 	}
 	if step >= resubmitted {
-		_, err := svc.Submit(ctx, w.aID, w.dong.User)
+		_, err := svc.Submit(ctx, w.aID, w.dong.User, "")
 		must(err)
 	}
 	if step >= designated {
@@ -133,7 +136,7 @@ func workflowAt(t *testing.T, step int) *workflow {
 		must(err)
 	}
 	if step >= forwarded {
-		_, err := svc.Submit(ctx, w.bID, w.other.User)
+		_, err := svc.Submit(ctx, w.bID, w.other.User, "")
 		must(err)
 		_, err = svc.Forward(ctx, "마포구", w.year, w.district.User)
 		must(err)
@@ -268,7 +271,12 @@ func TestWorkflowReturnAndResubmit(t *testing.T) {
 	if r := district.API(t, "POST", path+"/return", map[string]string{"reason": "  "}); r.Status != 422 {
 		t.Fatalf("return without a reason: %d", r.Status)
 	}
-	r := district.PostForm(t, "/host/submissions/"+sub.ID+"/return", url.Values{"reason": {"사업비 근거를 보완해 주세요"}})
+	// The page asks for a confirmation (a required box); without it nothing happens.
+	if r := district.PostForm(t, "/host/submissions/"+sub.ID+"/return", url.Values{"reason": {"사업비 근거를 보완해 주세요"}}); r.Status != 422 ||
+		!strings.Contains(string(r.Body), `id="form-error"`) {
+		t.Fatalf("return (form) without the confirmation: %d", r.Status)
+	}
+	r := district.PostForm(t, "/host/submissions/"+sub.ID+"/return", url.Values{"reason": {"사업비 근거를 보완해 주세요"}, "confirm": {"yes"}})
 	if r.Status != 303 {
 		t.Fatalf("return (form): %d %s", r.Status, r.Body)
 	}
@@ -284,12 +292,16 @@ func TestWorkflowReturnAndResubmit(t *testing.T) {
 	if !strings.Contains(string(page.Body), "사업비 근거를 보완해 주세요") || !strings.Contains(string(page.Body), `id="submit-list"`) {
 		t.Fatal("the dong's page does not show the reason and the resubmit button")
 	}
-	if r := dong.PostForm(t, fmt.Sprintf("/host/assemblies/%d/submit", aID), url.Values{}); r.Status != 303 {
+	if r := dong.PostForm(t, fmt.Sprintf("/host/assemblies/%d/submit", aID), url.Values{"reply": {"근거를 비고에 적었습니다"}}); r.Status != 422 {
+		t.Fatalf("resubmit without the confirmation: %d", r.Status)
+	}
+	if r := dong.PostForm(t, fmt.Sprintf("/host/assemblies/%d/submit", aID), url.Values{"confirm": {"yes"}, "reply": {"근거를 비고에 적었습니다"}}); r.Status != 303 ||
+		!strings.Contains(r.Header.Get("Location"), "done=resubmit") {
 		t.Fatalf("resubmit: %d %s", r.Status, r.Body)
 	}
 	got = subJSON{}
 	dong.API(t, "GET", path, nil).JSON(t, &got)
-	if got.State != "submitted" || got.ReturnReason != "" || got.ID != sub.ID {
+	if got.State != "submitted" || got.ReturnReason != "" || got.ID != sub.ID || got.Reply != "근거를 비고에 적었습니다" {
 		t.Fatalf("after resubmitting: %+v", got)
 	}
 }
@@ -313,7 +325,10 @@ func TestWorkflowDesignate(t *testing.T) {
 	if got.CurrentSHA256 != got.SHA256 {
 		t.Fatal("a refused designation changed the content (nothing half-written)")
 	}
-	r := district.PostForm(t, "/host/submissions/"+sub.ID+"/designate", url.Values{"dept_" + aAgendas[0]: {"마을공동체과"}, "dept_" + aAgendas[1]: {"공원녹지과"}})
+	if r := district.PostForm(t, "/host/submissions/"+sub.ID+"/designate", url.Values{"dept_" + aAgendas[0]: {"마을공동체과"}}); r.Status != 422 {
+		t.Fatalf("designate (form) without the confirmation: %d", r.Status)
+	}
+	r := district.PostForm(t, "/host/submissions/"+sub.ID+"/designate", url.Values{"dept_" + aAgendas[0]: {"마을공동체과"}, "dept_" + aAgendas[1]: {"공원녹지과"}, "confirm": {"yes"}})
 	if r.Status != 303 {
 		t.Fatalf("designate (form): %d %s", r.Status, r.Body)
 	}
@@ -351,7 +366,10 @@ func TestWorkflowForward(t *testing.T) {
 	if r := dong.API(t, "POST", fwd, map[string]int{"year": year}); r.Status != 403 {
 		t.Fatalf("a dong forwards: %d", r.Status)
 	}
-	r := district.PostForm(t, "/host/district/forward", url.Values{"year": {fmt.Sprint(year)}})
+	if r := district.PostForm(t, "/host/district/forward", url.Values{"year": {fmt.Sprint(year)}}); r.Status != 422 {
+		t.Fatalf("forward (form) without the confirmation: %d", r.Status)
+	}
+	r := district.PostForm(t, "/host/district/forward", url.Values{"year": {fmt.Sprint(year)}, "confirm": {"yes"}})
 	if r.Status != 303 {
 		t.Fatalf("forward (form): %d %s", r.Status, r.Body)
 	}

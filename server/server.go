@@ -107,6 +107,7 @@ func New(cfg Config, pool *pgxpool.Pool) (*Server, error) {
 	s.Assemblies.OnChange = s.Hub.Changed
 	s.Voting.OnChange = s.Hub.Changed
 	s.Results = result.NewService(pool, s.Hub.Changed)
+	s.Assemblies.Returns = s.Results // a returned list opens its agendas for correction
 	s.Results.K = s.Voting.K
 	s.Council = council.NewService(pool)
 	s.Execution = execution.NewService(pool)
