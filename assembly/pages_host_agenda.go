@@ -26,6 +26,9 @@ func agendaValues(f *formValues, in AgendaInput) {
 func readAgendaForm(c *fiber.Ctx, f *formValues, in *AgendaInput) {
 	for i := range agendaFields {
 		fd := &agendaFields[i]
+		if fd.ReadOnly {
+			continue
+		}
 		v := c.FormValue(fd.JSON)
 		f.V[fd.JSON] = v
 		switch fd.Kind {
@@ -76,6 +79,12 @@ func (h *Handlers) agendaFormPage(c *fiber.Ctx, a *Assembly, g *Agenda, f *formV
 				}
 			}
 			ff := f.field(fd.JSON, fd.Control, fd.Required, opts...)
+			if fd.ReadOnly && g != nil {
+				ff.Value = fd.String(&g.AgendaFields)
+				if fd.Kind == kindChoice && ff.Value != "" {
+					ff.Value = i18n.T(lang, fd.Options+ff.Value)
+				}
+			}
 			if fd.Hint {
 				ff = f.hinted(ff)
 			}
@@ -179,6 +188,7 @@ func (h *Handlers) hostSaveAgenda(c *fiber.Ctx) error {
 	}
 	if len(f.Errs) == 0 {
 		_, err := h.svc.UpdateAgenda(c.UserContext(), a.ID, g.ID, func(cur *AgendaInput) error {
+			in.copyReadOnly(cur)
 			*cur = in
 			return nil
 		})

@@ -22,6 +22,7 @@ import (
 	"maeul/council"
 	"maeul/limit"
 	"maeul/live"
+	"maeul/planning"
 	"maeul/rehearsal"
 	"maeul/result"
 	"maeul/secret"
@@ -58,6 +59,7 @@ type Server struct {
 	Hub        *live.Service
 	Results    *result.Service
 	Council    *council.Service
+	Planning   *planning.Service
 	Rehearsals *rehearsal.Service
 	cancel     context.CancelFunc
 	hubDone    chan struct{}
@@ -102,6 +104,7 @@ func New(cfg Config, pool *pgxpool.Pool) (*Server, error) {
 	s.Results = result.NewService(pool, s.Hub.Changed)
 	s.Results.K = s.Voting.K
 	s.Council = council.NewService(pool)
+	s.Planning = planning.NewService(pool, s.Assemblies)
 	issue := func(ctx context.Context, u *account.User, id int64, n int) ([]string, error) {
 		_, _, codes, err := s.Voting.IssueCodes(ctx, u, id, n, voting.ChannelOnsite)
 		out := make([]string, len(codes))
@@ -134,6 +137,7 @@ func New(cfg Config, pool *pgxpool.Pool) (*Server, error) {
 	voting.NewHandlers(env, s.Voting, s.Auth).Routes(app)
 	result.NewHandlers(env, s.Results, s.Auth).Routes(app)
 	council.NewHandlers(env, s.Council, s.Auth).Routes(app)
+	planning.NewHandlers(env, s.Planning, s.Auth).Routes(app)
 	rehearsal.NewHandlers(env, s.Rehearsals, s.Auth).Routes(app)
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 	return s, nil
