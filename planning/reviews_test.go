@@ -124,7 +124,9 @@ func TestDepartmentReviews(t *testing.T) {
 	// Q&A on the agenda, from both sides.
 	want(t, "dong asks", dong.API(t, "POST", "/api/v1/agendas/"+g1+"/questions", map[string]any{"body": "그늘막 높이 기준이 있나요?"}), 201)
 	want(t, "department answers", parks.PostForm(t, "/host/planning/agendas/"+g1+"/questions", url.Values{"body": {"3m 이상입니다."}}), 303)
-	var qa struct{ Questions []struct{ AuthorRole, Body string } }
+	var qa struct {
+		Questions []struct{ AuthorRole, Body string }
+	}
 	dong.API(t, "GET", "/api/v1/agendas/"+g1+"/questions", nil).JSON(t, &qa)
 	if len(qa.Questions) != 2 || qa.Questions[1].Body != "3m 이상입니다." {
 		t.Fatalf("Q&A %+v", qa)
