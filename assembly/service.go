@@ -18,6 +18,10 @@ type Service struct {
 	// OnChange is called after a change that viewers of the live tally
 	// should see (a state change, an agenda edit). Set by the server.
 	OnChange func(assemblyID int64)
+	// Subcommittees returns the 분과 list a dong filed for a plan year
+	// (서식 2-3, package planning); when there is one, the agenda form
+	// offers it as a select. Nil: a text field. Set by the server.
+	Subcommittees func(ctx context.Context, district, dong string, year int) ([]string, error)
 }
 
 // NewService returns the assembly service on pool.

@@ -219,3 +219,38 @@ func (h *Handlers) apiAsk(c *fiber.Ctx) error {
 	}
 	return c.Status(fiber.StatusCreated).JSON(q)
 }
+
+func (h *Handlers) apiOrganisation(c *fiber.Ctx) error {
+	year, err := parseYear(c.Query("year"))
+	if err != nil {
+		return err
+	}
+	o, err := h.svc.Organisation(c.UserContext(), account.CurrentUser(c), year, c.Query("district"), c.Query("dong"))
+	if err != nil {
+		return err
+	}
+	if o == nil {
+		return maeul.Errorf(maeul.ENOTFOUND, "planning.org.none")
+	}
+	return c.JSON(organisationJSON(o))
+}
+
+func (h *Handlers) apiSaveOrganisation(c *fiber.Ctx) error {
+	year, err := parseYear(c.Query("year"))
+	if err != nil {
+		return err
+	}
+	var in OrganisationInput
+	if err := web.DecodeJSON(c, &in); err != nil {
+		return err
+	}
+	o, err := h.svc.SaveOrganisation(c.UserContext(), account.CurrentUser(c), year, in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(organisationJSON(o))
+}
+
+func organisationJSON(o *Organisation) fiber.Map {
+	return fiber.Map{"organisation": o, "launch_date": o.LaunchDay()}
+}

@@ -38,7 +38,14 @@ func (h *Handlers) Routes(app fiber.Router) {
 	app.Post("/host/planning/agendas/:id/reviews", need, h.postRequest)
 	app.Post("/host/planning/agendas/:id/questions", need, h.postQuestion)
 
+	// The council's organisation (서식 2-3): printed sheet and the dong's form.
+	app.Get("/host/organisation", need, h.organisationPage)
+	app.Post("/host/organisation", need, h.saveOrganisation)
+	app.Get("/host/organisation/rules", need, h.rulesFile)
+
 	// API.
+	app.Get("/api/v1/organisation", need, h.apiOrganisation)
+	app.Put("/api/v1/organisation", need, h.apiSaveOrganisation)
 	app.Get("/api/v1/reviews", need, h.apiReviews)
 	app.Get("/api/v1/reviews/:id", need, h.apiReview)
 	app.Put("/api/v1/reviews/:id", need, h.apiAnswer)

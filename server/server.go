@@ -105,6 +105,7 @@ func New(cfg Config, pool *pgxpool.Pool) (*Server, error) {
 	s.Results.K = s.Voting.K
 	s.Council = council.NewService(pool)
 	s.Planning = planning.NewService(pool, s.Assemblies)
+	s.Assemblies.Subcommittees = s.Planning.Subcommittees
 	issue := func(ctx context.Context, u *account.User, id int64, n int) ([]string, error) {
 		_, _, codes, err := s.Voting.IssueCodes(ctx, u, id, n, voting.ChannelOnsite)
 		out := make([]string, len(codes))
