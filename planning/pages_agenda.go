@@ -25,6 +25,7 @@ type AgendaPage struct {
 	Reviews     []Review
 	Questions   []Question
 	Departments []string
+	Origin      *Discovered
 	Rounds      []int
 	Round       int
 	Deadline    string
@@ -65,6 +66,9 @@ func (h *Handlers) renderAgenda(c *fiber.Ctx, failed error) error {
 		return err
 	}
 	if p.Questions, err = h.svc.Questions(ctx, u, id); err != nil {
+		return err
+	}
+	if p.Origin, err = h.svc.Origin(ctx, id); err != nil {
 		return err
 	}
 	if d := c.Query("done"); agendaDone[d] {

@@ -43,9 +43,24 @@ func (h *Handlers) Routes(app fiber.Router) {
 	app.Post("/host/organisation", need, h.saveOrganisation)
 	app.Get("/host/organisation/rules", need, h.rulesFile)
 
+	// The resource survey (서식 2-4), the 동 현황 and the 발굴의제.
+	app.Get("/host/survey", need, h.surveyPage)
+	app.Post("/host/survey/entries", need, h.postEntry)
+	app.Get("/host/survey/entries/:id/photo.jpg", need, h.entryPhoto)
+	app.Post("/host/survey/status", need, h.postStatus)
+	app.Post("/host/survey/files", need, h.postStatusFile)
+	app.Get("/host/survey/files/:id", need, h.statusFile)
+	app.Post("/host/survey/discovered", need, h.postDiscovered)
+	app.Post("/host/survey/discovered/:id/draft", need, h.postMakeDraft)
+
 	// API.
 	app.Get("/api/v1/organisation", need, h.apiOrganisation)
 	app.Put("/api/v1/organisation", need, h.apiSaveOrganisation)
+	app.Get("/api/v1/survey", need, h.apiSurvey)
+	app.Post("/api/v1/survey/entries", need, h.apiAddEntry)
+	app.Put("/api/v1/survey/status", need, h.apiSaveStatus)
+	app.Post("/api/v1/survey/discovered", need, h.apiAddDiscovered)
+	app.Post("/api/v1/survey/discovered/:id/draft", need, h.apiMakeDraft)
 	app.Get("/api/v1/reviews", need, h.apiReviews)
 	app.Get("/api/v1/reviews/:id", need, h.apiReview)
 	app.Put("/api/v1/reviews/:id", need, h.apiAnswer)
