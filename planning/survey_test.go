@@ -8,9 +8,12 @@ import (
 	"image/color"
 	"image/jpeg"
 	"net/url"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
+	"maeul/database"
 	"maeul/server/servertest"
 )
 
@@ -117,5 +120,26 @@ func TestSurvey(t *testing.T) {
 	}
 	if at, err := e.Server.Planning.SurveyDoneAt(ctx, 2026, "마포구", "성산1동"); err != nil || at == nil {
 		t.Fatalf("survey done at %v %v", at, err)
+	}
+
+	// A dump of the database holds no council member's phone: the
+	// 실행계획서 keeps the council contact's name only, whatever a client
+	// sends.
+	res = dong.API(t, "POST", fmt.Sprintf("/api/v1/assemblies/%d/agendas", a.ID), map[string]any{"title": "연락처 시험",
+		"cost": 1000, "council_contact": "홍길동", "council_phone": "010-9876-5432", "center_contact": "박주무관", "center_phone": "02-3153-6600"})
+	want(t, "add agenda", res, 201)
+	dir, err := database.FindBinaries()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(filepath.Join(dir, "pg_dump"), "--data-only", "--dbname="+e.DB.DSN).Output()
+	if err != nil {
+		t.Fatalf("pg_dump: %v", err)
+	}
+	if !strings.Contains(string(out), "홍길동") {
+		t.Fatal("the dump does not hold the agenda (wrong database?)")
+	}
+	if strings.Contains(string(out), "010-9876-5432") {
+		t.Fatal("the dump holds a council member's phone")
 	}
 }
