@@ -125,6 +125,10 @@ func TestOrganisationAndDrafts(t *testing.T) {
 	if !strings.Contains(string(page.Body), "<del>의제 1</del>") || !strings.Contains(string(page.Body), "사업비 마련 방안") {
 		t.Fatalf("the agenda's plan page does not show the changes")
 	}
+	booklet := string(dong.Get(t, "/a/"+a.Slug).Body)
+	if !strings.Contains(booklet, "사업비 마련 방안") || !strings.Contains(booklet, "동회의 자체 추진") || !strings.Contains(booklet, "마포구 성산1동") {
+		t.Error("the booklet lacks 사업비 마련 방안 or 실행 지역")
+	}
 	if at, round, err := e.Server.Planning.DraftsDoneAt(ctx, 2026, "마포구", "성산1동"); err != nil || at == nil || round != 2 {
 		t.Fatalf("drafts done %v %d %v", at, round, err)
 	}
