@@ -69,6 +69,9 @@ func FindAgenda(ctx context.Context, q Querier, id int64) (*Agenda, error) {
 // bad field, ENOTFOUND for an unknown assembly and ECONFLICT once voting has
 // opened.
 func (s *Service) AddAgenda(ctx context.Context, assemblyID int64, in AgendaInput) (*Agenda, error) {
+	if err := in.keepReadOnly(&AgendaFields{}); err != nil {
+		return nil, err
+	}
 	if err := in.Validate(); err != nil {
 		return nil, err
 	}
@@ -128,6 +131,9 @@ func (s *Service) UpdateAgenda(ctx context.Context, assemblyID, agendaID int64, 
 		}
 		in := AgendaInputOf(cur)
 		if err := edit(&in); err != nil {
+			return err
+		}
+		if err := in.keepReadOnly(&cur.AgendaFields); err != nil {
 			return err
 		}
 		if err := in.Validate(); err != nil {
@@ -257,4 +263,18 @@ func (s *Service) MoveAgenda(ctx context.Context, assemblyID, agendaID int64, de
 	}
 	s.OnChange(assemblyID)
 	return nil
+}
+
+// SetReview fills an agenda's read-only review fields (서식 2-6 종합검토결과,
+// the reviewing department, the notes) from a department's final review;
+// package planning calls it in the transaction that stores the review.
+// result is "adequate", "inadequate" or "" (no final review).
+func SetReview(ctx context.Context, q Querier, agendaID int64, result, department, notes string) error {
+	var id int64
+	err := q.QueryRow(ctx, `UPDATE agendas SET review_result = $2, review_department = $3, review_notes = $4,
+		updated_at = now() WHERE id = $1 RETURNING id`, agendaID, result, department, notes).Scan(&id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return maeul.Errorf(maeul.ENOTFOUND, "agenda.not_found")
+	}
+	return wrap("set review", err)
 }

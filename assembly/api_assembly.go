@@ -85,7 +85,25 @@ func (h *Handlers) apiPublish(c *fiber.Ctx) error {
 	if a, err = h.svc.Publish(c.UserContext(), a.ID); err != nil {
 		return err
 	}
-	return c.JSON(JSON(a, nil))
+	// Published all the same; the agendas without a final review are named.
+	ws, err := h.svc.PublishWarnings(c.UserContext(), a.ID)
+	if err != nil {
+		return err
+	}
+	type warning struct {
+		Code   string `json:"code"`
+		Agenda string `json:"agenda"`
+		Number int    `json:"number"`
+		Title  string `json:"title"`
+	}
+	out := struct {
+		AssemblyJSON
+		Warnings []warning `json:"warnings"`
+	}{AssemblyJSON: JSON(a, nil), Warnings: []warning{}}
+	for _, g := range ws {
+		out.Warnings = append(out.Warnings, warning{Code: "no_final_review", Agenda: g.IDString(), Number: g.Number, Title: g.Title})
+	}
+	return c.JSON(out)
 }
 
 func (h *Handlers) apiUnpublish(c *fiber.Ctx) error {

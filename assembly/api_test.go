@@ -375,10 +375,10 @@ func TestAPIAgendas(t *testing.T) {
 		"district_department": "마을과/지역경제과", "city_department": "지역공동체담당관",
 		"drafting_round": 2, "purpose": "목적", "period": "2028년", "executor": "분과", "approach": "방법",
 		"related_parties": "상인회", "future_plan": "계획", "remarks": "비고",
-		"review_result": "adequate", "review_department": "지역경제과", "review_notes": "적정",
+		"review_result": "", "review_department": "", "review_notes": "",
 	}
 	g1 := addAgenda(t, h, a.ID, full)
-	if g1.Number != 1 || g1.ID == "" || g1.ExecutionType != "public_private" || g1.ReviewResult != "adequate" || g1.Remarks != "비고" {
+	if g1.Number != 1 || g1.ID == "" || g1.ExecutionType != "public_private" || g1.ReviewResult != "" || g1.Remarks != "비고" {
 		t.Errorf("first agenda %+v", g1)
 	}
 	g2 := addAgenda(t, h, a.ID, map[string]any{"title": "둘", "cost": 1_000_000})
@@ -398,6 +398,9 @@ func TestAPIAgendas(t *testing.T) {
 		{"bad execution type", map[string]any{"title": "x", "cost": 5, "execution_type": "state"}, "execution_type"},
 		{"bad round", map[string]any{"title": "x", "cost": 5, "drafting_round": 4}, "drafting_round"},
 		{"bad review", map[string]any{"title": "x", "cost": 5, "review_result": "fine"}, "review_result"},
+		// The department's final review fills these (package planning).
+		{"typed review", map[string]any{"title": "x", "cost": 5, "review_result": "adequate"}, "review_result"},
+		{"typed review notes", map[string]any{"title": "x", "cost": 5, "review_notes": "적정"}, "review_notes"},
 		{"cost of the wrong type", map[string]any{"title": "x", "cost": "많이"}, "cost"},
 	}
 	for _, c := range bad {

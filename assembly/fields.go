@@ -36,9 +36,17 @@ type AgendaFields struct {
 	RelatedParties     string `db:"related_parties" json:"related_parties"`
 	FuturePlan         string `db:"future_plan" json:"future_plan"`
 	Remarks            string `db:"remarks" json:"remarks"`
-	ReviewResult       string `db:"review_result" json:"review_result"`
-	ReviewDepartment   string `db:"review_department" json:"review_department"`
-	ReviewNotes        string `db:"review_notes" json:"review_notes"`
+	// 실행계획서 header and plan (서식 2-5): the contacts (동회의 담당 by name
+	// only — a member's phone is never stored; 동주민센터 담당 with the
+	// office's number), 실행 지역 and 사업비 마련 방안.
+	CouncilContact   string `db:"council_contact" json:"council_contact"`
+	CenterContact    string `db:"center_contact" json:"center_contact"`
+	CenterPhone      string `db:"center_phone" json:"center_phone"`
+	ExecutionArea    string `db:"execution_area" json:"execution_area"`
+	FundingPlan      string `db:"funding_plan" json:"funding_plan"`
+	ReviewResult     string `db:"review_result" json:"review_result"`
+	ReviewDepartment string `db:"review_department" json:"review_department"`
+	ReviewNotes      string `db:"review_notes" json:"review_notes"`
 }
 
 // AgendaInput is what a host sets on an agenda: its fields.
@@ -73,7 +81,11 @@ type agendaField struct {
 	Choices     []string
 	// The host form: which fieldset, which control, whether a hint is shown.
 	// A choice's options are labelled Options+value, the empty one OptionNone.
-	Group      string // "list", "plan" or "review"
+	Group string // "list", "plan" or "review"
+	// ReadOnly fields are filled by the department's final review
+	// (package planning, through SetReview): the host form shows them, the
+	// API refuses a value that differs from the stored one.
+	ReadOnly   bool
 	Control    string // text, textarea, number, select
 	Hint       bool
 	Options    string
@@ -139,13 +151,23 @@ var agendaFields = []agendaField{
 		Group: "plan", Control: "textarea", Headers: []string{"유관주체", "유관주체(부서)"}},
 	{Name: "FuturePlan", Correctable: true, Kind: kindText, Max: maxLongText, Key: "assembly.text_too_long",
 		Group: "plan", Control: "textarea", Headers: []string{"향후추진계획"}},
-	// 적정성 검토 (서식 2-6)
-	{Name: "ReviewResult", Correctable: true, Kind: kindChoice, Choices: reviewResults, Key: "agenda.bad_review",
-		Group: "review", Control: "select", Options: "host.review.", OptionNone: "host.review.none"},
-	{Name: "ReviewDepartment", Correctable: true, Kind: kindText, Max: maxShortText, Key: "assembly.text_too_long",
-		Group: "review", Control: "text"},
-	{Name: "ReviewNotes", Correctable: true, Kind: kindText, Max: maxLongText, Key: "assembly.text_too_long",
-		Group: "review", Control: "textarea", Hint: true},
+	{Name: "CouncilContact", Correctable: true, Kind: kindText, Max: maxShortText, Key: "assembly.text_too_long",
+		Group: "plan", Control: "text", Hint: true, Headers: []string{"동회의담당"}},
+	{Name: "CenterContact", Correctable: true, Kind: kindText, Max: maxShortText, Key: "assembly.text_too_long",
+		Group: "plan", Control: "text", Headers: []string{"동주민센터담당"}},
+	{Name: "CenterPhone", Correctable: true, Kind: kindText, Max: maxShortText, Key: "assembly.text_too_long",
+		Group: "plan", Control: "text", Hint: true, Headers: []string{"동주민센터연락처"}},
+	{Name: "ExecutionArea", Correctable: true, Kind: kindText, Max: maxShortText, Key: "assembly.text_too_long",
+		Group: "plan", Control: "text", Hint: true, Headers: []string{"실행지역"}},
+	{Name: "FundingPlan", Correctable: true, Kind: kindText, Max: maxLongText, Key: "assembly.text_too_long",
+		Group: "plan", Control: "textarea", Hint: true, Headers: []string{"사업비마련방안"}},
+	// 적정성 검토 (서식 2-6): read-only, from the department's final review.
+	{Name: "ReviewResult", Kind: kindChoice, Choices: reviewResults, Key: "agenda.bad_review", ReadOnly: true,
+		Group: "review", Control: "static", Options: "host.review.", OptionNone: "host.review.none"},
+	{Name: "ReviewDepartment", Kind: kindText, Max: maxShortText, Key: "assembly.text_too_long", ReadOnly: true,
+		Group: "review", Control: "static"},
+	{Name: "ReviewNotes", Kind: kindText, Max: maxLongText, Key: "assembly.text_too_long", ReadOnly: true,
+		Group: "review", Control: "static"},
 }
 
 // Built from agendaFields by init.
@@ -327,6 +349,37 @@ func (in *AgendaFields) Check() []*maeul.Error {
 		}
 	}
 	return errs
+}
+
+// keepReadOnly refuses a read-only field (the department's review) whose
+// value in differs from was's, for the API; the form never posts them.
+func (in *AgendaFields) keepReadOnly(was *AgendaFields) error {
+	for i := range agendaFields {
+		f := &agendaFields[i]
+		if f.ReadOnly && f.value(in).Interface() != f.value(was).Interface() {
+			return maeul.FieldErrorf(maeul.EINVALID, f.JSON, "agenda.review_by_department")
+		}
+	}
+	return nil
+}
+
+// copyReadOnly sets in's read-only fields to was's.
+func (in *AgendaFields) copyReadOnly(was *AgendaFields) {
+	for i := range agendaFields {
+		if f := &agendaFields[i]; f.ReadOnly {
+			f.value(in).Set(f.value(was))
+		}
+	}
+}
+
+// AgendaFieldNames are the JSON names of the agenda's fields in the order
+// of the form (their labels are the messages "host.g." + name).
+func AgendaFieldNames() []string {
+	out := make([]string, len(agendaFields))
+	for i := range agendaFields {
+		out[i] = agendaFields[i].JSON
+	}
+	return out
 }
 
 // Validate returns the first problem of Check, or nil.

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -136,15 +137,17 @@ func TestHostPages(t *testing.T) {
 		wantStatus(t, res, 303)
 		h.PostForm(t, "/host/assemblies/"+id+"/agendas", agendaForm("둘째 의제"))
 		a := getAssembly(t, h, id)
-		if len(a.Agendas) != 2 || a.Agendas[0].Cost != 5_000_000 || a.Agendas[0].ReviewResult != "adequate" ||
+		// The review fields of the form are ignored: the department's
+		// final review fills them (package planning).
+		if len(a.Agendas) != 2 || a.Agendas[0].Cost != 5_000_000 || a.Agendas[0].ReviewResult != "" ||
 			a.Agendas[0].Purpose != "목적" || a.Agendas[0].ExecutionType != "public_private" {
 			t.Fatalf("agendas %+v", a.Agendas)
 		}
 		agendaID = a.Agendas[0].ID
 		page := h.Get(t, "/host/agendas/"+agendaID)
 		wantStatus(t, page, 200)
-		pageHas(t, page, `href="/host/agendas/`+agendaID+`/photos"`, "사진 관리", "서식 2-6", `value="2028년 3월 ~ 11월"`,
-			`<option value="adequate" selected>`)
+		pageHas(t, page, `href="/host/agendas/`+agendaID+`/photos"`, "사진 관리", "서식 2-6", `value="2028년 3월 ~ 11월"`)
+		pageLacks(t, page, `name="review_result"`, `name="review_notes"`)
 
 		bad := agendaForm("")
 		bad.Set("capital_subsidy", "1")
@@ -158,7 +161,7 @@ func TestHostPages(t *testing.T) {
 		ok := agendaForm("고친 사업명")
 		ok.Set("review_result", "inadequate")
 		wantStatus(t, h.PostForm(t, "/host/agendas/"+agendaID, ok), 303)
-		if g := getAssembly(t, h, id).Agendas[0]; g.Title != "고친 사업명" || g.ReviewResult != "inadequate" {
+		if g := getAssembly(t, h, id).Agendas[0]; g.Title != "고친 사업명" || g.ReviewResult != "" {
 			t.Errorf("after edit %+v", g)
 		}
 	})
@@ -193,11 +196,18 @@ func TestHostPages(t *testing.T) {
 		}
 	})
 	t.Run("publish", func(t *testing.T) {
-		wantStatus(t, h.PostForm(t, "/host/assemblies/"+id+"/publish", url.Values{}), 303)
+		// No agenda has its department's final review: the page asks first.
+		res := h.PostForm(t, "/host/assemblies/"+id+"/publish", url.Values{})
+		wantStatus(t, res, 200)
+		pageHas(t, res, `id="publish-warning"`, `name="confirm" value="yes"`)
+		if a := getAssembly(t, h, id); a.State != "draft" {
+			t.Errorf("published without confirmation: %s", a.State)
+		}
+		wantStatus(t, h.PostForm(t, "/host/assemblies/"+id+"/publish", url.Values{"confirm": {"yes"}}), 303)
 		if a := getAssembly(t, h, id); a.State != "published" {
 			t.Errorf("state %s", a.State)
 		}
-		res := h.PostForm(t, "/host/assemblies/"+id+"/publish", url.Values{})
+		res = h.PostForm(t, "/host/assemblies/"+id+"/publish", url.Values{})
 		wantStatus(t, res, 409)
 		pageHas(t, res, "준비 중인 마을총회만 공개할 수 있습니다")
 	})
@@ -307,7 +317,10 @@ func TestHostXSS(t *testing.T) {
 	b := assemblyBody()
 	b["title"] = "총회 " + payload
 	a := createAssembly(t, h, b)
-	g := addAgenda(t, h, a.ID, map[string]any{"title": payload, "location": payload, "cost": 1000, "review_notes": payload})
+	g := addAgenda(t, h, a.ID, map[string]any{"title": payload, "location": payload, "cost": 1000})
+	if err := assembly.SetReview(context.Background(), e.DB.Pool, mustID(t, g.ID), "inadequate", payload, payload); err != nil {
+		t.Fatal(err)
+	}
 	for _, p := range []string{"/host", "/host/assemblies/" + a.ID, "/host/agendas/" + g.ID, "/host/assemblies/" + a.ID + "/edit"} {
 		res := h.Get(t, p)
 		wantStatus(t, res, 200)
@@ -380,4 +393,13 @@ func TestHostImportPage(t *testing.T) {
 func assemblyImportRows(data []byte) (int, error) {
 	rows, err := assembly.ImportRows("example.csv", data)
 	return len(rows), err
+}
+
+func mustID(t *testing.T, s string) int64 {
+	t.Helper()
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
 }

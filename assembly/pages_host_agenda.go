@@ -27,6 +27,9 @@ func agendaValues(f *formValues, in AgendaInput) {
 func readAgendaForm(c *fiber.Ctx, f *formValues, in *AgendaInput, correcting bool) {
 	for i := range agendaFields {
 		fd := &agendaFields[i]
+		if fd.ReadOnly {
+			continue
+		}
 		if correcting && !fd.Correctable {
 			f.V[fd.JSON] = fd.String(in)
 			continue
@@ -82,7 +85,27 @@ func (h *Handlers) agendaFormPage(c *fiber.Ctx, a *Assembly, g *Agenda, f *formV
 					opts = append(opts, formOption{Value: strconv.Itoa(n), Label: i18n.T(lang, "host.round", n)})
 				}
 			}
-			ff := f.field(fd.JSON, fd.Control, fd.Required, opts...)
+			control := fd.Control
+			if fd.Name == "Subcommittee" {
+				if subs := h.subcommittees(c, a); len(subs) > 0 {
+					control = "select"
+					opts = append(opts, formOption{Value: "", Label: i18n.T(lang, "host.choose")})
+					cur := f.V[fd.JSON]
+					for _, s := range subs {
+						opts = append(opts, formOption{Value: s, Label: s})
+					}
+					if cur != "" && !contains(subs, cur) {
+						opts = append(opts, formOption{Value: cur, Label: cur})
+					}
+				}
+			}
+			ff := f.field(fd.JSON, control, fd.Required, opts...)
+			if fd.ReadOnly && g != nil {
+				ff.Value = fd.String(&g.AgendaFields)
+				if fd.Kind == kindChoice && ff.Value != "" {
+					ff.Value = i18n.T(lang, fd.Options+ff.Value)
+				}
+			}
 			if fd.Hint {
 				ff = f.hinted(ff)
 			}
@@ -220,6 +243,7 @@ func (h *Handlers) hostSaveAgenda(c *fiber.Ctx) error {
 	}
 	if len(f.Errs) == 0 {
 		_, err := h.svc.UpdateAgenda(c.UserContext(), a.ID, g.ID, func(cur *AgendaInput) error {
+			in.copyReadOnly(cur)
 			*cur = in
 			return nil
 		})
@@ -273,4 +297,16 @@ func (h *Handlers) hostMoveAgenda(c *fiber.Ctx) error {
 		return err
 	}
 	return c.Redirect("/host/assemblies/"+a.IDString()+"?done=moved#agenda-"+g.IDString(), fiber.StatusSeeOther)
+}
+
+// subcommittees is the 분과 list of the assembly's dong and year, if filed.
+func (h *Handlers) subcommittees(c *fiber.Ctx, a *Assembly) []string {
+	if h.svc.Subcommittees == nil {
+		return nil
+	}
+	subs, err := h.svc.Subcommittees(c.UserContext(), a.District, a.Dong, a.StartsAt.In(seoul).Year())
+	if err != nil {
+		return nil
+	}
+	return subs
 }

@@ -356,6 +356,9 @@ type hostAssemblyPage struct {
 	Error      string
 	// Correcting: the district has returned the list; its reason.
 	Correcting *ReturnNote
+	// Unreviewed lists the agendas without a final review when a publish
+	// waits for the host's confirmation.
+	Unreviewed []Agenda
 }
 
 var doneKeys = map[string]bool{"created": true, "saved": true, "published": true, "unpublished": true,
@@ -370,6 +373,16 @@ func (h *Handlers) hostAssembly(c *fiber.Ctx) error {
 }
 
 func (h *Handlers) renderOverview(c *fiber.Ctx, a *Assembly, errMsg string) error {
+	return h.renderOverviewWarn(c, a, nil, errMsg)
+}
+
+// renderOverviewWarn is renderOverview asking to confirm a publish despite
+// the agendas in unreviewed.
+func (h *Handlers) renderOverviewWarn(c *fiber.Ctx, a *Assembly, unreviewed []Agenda, errMsgs ...string) error {
+	errMsg := ""
+	if len(errMsgs) > 0 {
+		errMsg = errMsgs[0]
+	}
 	lang := web.Lang(c)
 	gs, err := h.svc.FindAgendas(c.UserContext(), a.ID)
 	if err != nil {
@@ -378,7 +391,8 @@ func (h *Handlers) renderOverview(c *fiber.Ctx, a *Assembly, errMsg string) erro
 	p := hostAssemblyPage{Page: hostPage(c, a, a.Title), A: a, Agendas: gs,
 		StateLabel: i18n.T(lang, "host.state."+a.State), MethodText: MethodText(lang, a),
 		When: timeRange(lang, a.StartsAt, a.EndsAt), TieText: i18n.T(lang, "host.tie."+a.TieBreak),
-		CanManage: account.CurrentUser(c).CanManage(a.District, a.Dong), Frozen: a.RulesFrozen(), Error: errMsg}
+		CanManage: account.CurrentUser(c).CanManage(a.District, a.Dong), Frozen: a.RulesFrozen(), Error: errMsg,
+		Unreviewed: unreviewed}
 	p.Wide = true
 	if p.Correcting, err = h.svc.Correcting(c.UserContext(), a); err != nil {
 		return err
@@ -421,6 +435,19 @@ func (h *Handlers) stateAction(c *fiber.Ctx, do func(id int64) (*Assembly, error
 }
 
 func (h *Handlers) hostPublish(c *fiber.Ctx) error {
+	if c.FormValue("confirm") != "yes" {
+		a, err := h.load(c, true)
+		if err != nil {
+			return err
+		}
+		ws, err := h.svc.PublishWarnings(c.UserContext(), a.ID)
+		if err != nil {
+			return err
+		}
+		if len(ws) > 0 && a.State == StateDraft {
+			return h.renderOverviewWarn(c, a, ws)
+		}
+	}
 	return h.stateAction(c, func(id int64) (*Assembly, error) { return h.svc.Publish(c.UserContext(), id) }, "published")
 }
 

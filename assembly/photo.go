@@ -318,3 +318,9 @@ func (s *Service) PhotoFile(ctx context.Context, id int64) (*PhotoFile, error) {
 	}
 	return &f, nil
 }
+
+// ResizePhotoAs is ResizePhoto for a host, one decode at a time per host
+// (as agenda photos): package planning's survey photos go through it.
+func ResizePhotoAs(userID int64, data []byte) ([]byte, int, int, error) {
+	return resizeAs(userID, data)
+}

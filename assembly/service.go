@@ -21,6 +21,10 @@ type Service struct {
 	// Returns knows the submitted lists a district has returned (set by
 	// the server; nil: none ever is, and agendas stay frozen after voting).
 	Returns Returns
+	// Subcommittees returns the 분과 list a dong filed for a plan year
+	// (서식 2-3, package planning); when there is one, the agenda form
+	// offers it as a select. Nil: a text field. Set by the server.
+	Subcommittees func(ctx context.Context, district, dong string, year int) ([]string, error)
 }
 
 // NewService returns the assembly service on pool.

@@ -52,10 +52,18 @@ func TestServiceAssemblyLifecycle(t *testing.T) {
 		CapitalSubsidy: 12_000_000, DistrictDepartment: "안전총괄과", CityDepartment: "지역공동체담당관",
 		Subcommittee: "안전분과", Proposer: "주민 모임", ExecutionType: assembly.ExecPublic, DraftingRound: 3,
 		Purpose: "귀갓길", Period: "2028년", Executor: "구청", Approach: "설치", RelatedParties: "경찰서",
-		FuturePlan: "점검", Remarks: "비고", ReviewResult: "adequate", ReviewDepartment: "안전총괄과", ReviewNotes: "적정"}
+		FuturePlan: "점검", Remarks: "비고"}
 	g1, err := s.AddAgenda(ctx, a.ID, in)
 	if err != nil {
 		t.Fatal(err)
+	}
+	// The review is the department's (package planning fills it).
+	if err := assembly.SetReview(ctx, db.Pool, g1.ID, "adequate", "안전총괄과", "적정"); err != nil {
+		t.Fatal(err)
+	}
+	in.ReviewResult = "adequate"
+	if _, err := s.AddAgenda(ctx, a.ID, in); maeul.ErrorCode(err) != maeul.EINVALID {
+		t.Errorf("a typed review: %v", err)
 	}
 	var title, exec, reviewNotes string
 	var cost, capital int64
@@ -183,8 +191,12 @@ func TestServiceRehearsalCopy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	in := assembly.AgendaInput{Title: "의제", Cost: 1000, CurrentSubsidy: 1000, Period: "봄", ReviewResult: "inadequate", DraftingRound: 2}
-	if _, err := s.AddAgenda(ctx, a.ID, in); err != nil {
+	in := assembly.AgendaInput{Title: "의제", Cost: 1000, CurrentSubsidy: 1000, Period: "봄", DraftingRound: 2}
+	g, err := s.AddAgenda(ctx, a.ID, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := assembly.SetReview(ctx, db.Pool, g.ID, "inadequate", "", ""); err != nil {
 		t.Fatal(err)
 	}
 	cp, err := assembly.CopyForRehearsal(ctx, db.Pool, a.ID, time.Hour, 0)
@@ -196,6 +208,7 @@ func TestServiceRehearsalCopy(t *testing.T) {
 		t.Fatalf("%v %+v", err, gs)
 	}
 	in.Validate()
+	in.ReviewResult = "inadequate"
 	if gs[0].AgendaFields != in || !cp.IsRehearsal() || cp.State != assembly.StateOpen {
 		t.Errorf("copy %+v of %+v", gs[0].AgendaFields, in)
 	}

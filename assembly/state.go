@@ -32,6 +32,22 @@ func (s *Service) Publish(ctx context.Context, id int64) (*Assembly, error) {
 	return a, nil
 }
 
+// PublishWarnings are the agendas of an assembly without a department's
+// final review (서식 2-6): publishing asks the host to confirm them.
+func (s *Service) PublishWarnings(ctx context.Context, id int64) ([]Agenda, error) {
+	gs, err := FindAgendas(ctx, s.pool, id)
+	if err != nil {
+		return nil, err
+	}
+	var out []Agenda
+	for _, g := range gs {
+		if g.ReviewResult == "" {
+			out = append(out, g)
+		}
+	}
+	return out, nil
+}
+
 // Unpublish takes a published booklet back to draft, before voting opens.
 // Returns ENOTFOUND for an unknown id and ECONFLICT in any other state.
 func (s *Service) Unpublish(ctx context.Context, id int64) (*Assembly, error) {

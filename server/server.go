@@ -25,6 +25,7 @@ import (
 	"maeul/limit"
 	"maeul/live"
 	"maeul/registration"
+	"maeul/planning"
 	"maeul/rehearsal"
 	"maeul/result"
 	"maeul/secret"
@@ -64,6 +65,7 @@ type Server struct {
 	Council    *council.Service
 	Execution  *execution.Service
 	Selection  *selection.Service
+	Planning   *planning.Service
 	Rehearsals *rehearsal.Service
 	Register   *registration.Service // registrations, early booths, kiosks
 	cancel     context.CancelFunc
@@ -115,6 +117,8 @@ func New(cfg Config, pool *pgxpool.Pool) (*Server, error) {
 	s.Register = registration.NewService(pool, s.Voting, cfg.Secret)
 	s.Register.OnChange = s.Hub.Changed
 	s.Voting.Registrations = s.Register.Counts
+	s.Planning = planning.NewService(pool, s.Assemblies)
+	s.Assemblies.Subcommittees = s.Planning.Subcommittees
 	issue := func(ctx context.Context, u *account.User, id int64, n int) ([]string, error) {
 		_, _, codes, err := s.Voting.IssueCodes(ctx, u, id, n, voting.ChannelOnsite)
 		out := make([]string, len(codes))
@@ -149,6 +153,7 @@ func New(cfg Config, pool *pgxpool.Pool) (*Server, error) {
 	result.NewHandlers(env, s.Results, s.Auth).Routes(app)
 	council.NewHandlers(env, s.Council, s.Auth).Routes(app)
 	selection.NewHandlers(env, s.Selection, s.Auth).Routes(app)
+	planning.NewHandlers(env, s.Planning, s.Auth).Routes(app)
 	rehearsal.NewHandlers(env, s.Rehearsals, s.Auth).Routes(app)
 	districtplan.NewHandlers(env, districtplan.NewService(pool, s.Assemblies), s.Auth).Routes(app)
 	execution.NewHandlers(env, s.Execution, s.Auth).Routes(app)
