@@ -92,6 +92,13 @@ var pages = []page{
 	{"host results", announced, "/host/assemblies/{id}/results", "dong", nil},
 	{"district office", none, "/host/district", "district", nil},
 	{"city office", none, "/host/city", "city", nil},
+	// After the assembly (execution) and the district plan: setup in after_test.go.
+	{"execution agenda", none, "/host/execution/agendas/{exec-agenda}", "dong", nil},
+	{"execution home", none, "/host/execution?year=2026", "dong", nil},
+	{"shared results", none, "/s/{share}", "", nil},
+	{"open data", none, "/open", "", nil},
+	{"district plan", none, "/host/district-plans/{district}?year=2027", "district", nil},
+	{"plan survey", none, "/survey/{survey}", "", nil},
 }
 
 // site is a running service with fixtures for the pages.
@@ -212,6 +219,7 @@ func (s *site) path(t *testing.T, p page, lang string) string {
 			path = strings.ReplaceAll(path, ph, url.QueryEscape(codes[0].Code))
 		}
 	}
+	path = s.afterAssembly(t, path)
 	sep := "?"
 	if strings.Contains(path, "?") {
 		sep = "&"
