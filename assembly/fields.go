@@ -202,7 +202,7 @@ func init() {
 			panic("assembly: bad or repeated agenda field " + f.Name)
 		}
 		agendaFieldByJSON[f.JSON] = f
-		if !f.Correctable && !i18n.Default.Has(f.LockedKey()) {
+		if !f.Correctable && !f.ReadOnly && !i18n.Default.Has(f.LockedKey()) {
 			panic("assembly: agenda field " + f.Name + " is frozen after voting but has no message " + f.LockedKey())
 		}
 		n := strconv.Itoa(i + 2)

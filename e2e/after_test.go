@@ -101,7 +101,7 @@ func (s *site) approvedAgenda(t *testing.T) string {
 		t.Fatalf("announce: %v", err)
 	}
 	year := a.StartsAt.In(format.Seoul).Year()
-	if _, err := res.Submit(ctx, a.ID, s.host.User); err != nil {
+	if _, err := res.Submit(ctx, a.ID, s.host.User, ""); err != nil {
 		t.Fatalf("submit the results: %v", err)
 	}
 	if _, err := res.Forward(ctx, s.district, year, s.hosts[account.RoleDistrict].User); err != nil {

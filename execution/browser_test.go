@@ -22,7 +22,7 @@ func TestCityJourneyInBrowser(t *testing.T) {
 	dong := newWho(t, e, account.RoleDong, "마포구", "성산1동", "")
 	district := newWho(t, e, account.RoleDistrict, "마포구", "", "")
 	a, gs := announced(t, e, dong, "마포구", "성산1동", nil)
-	if _, err := e.Server.Results.Submit(ctx, a.ID, dong.u); err != nil {
+	if _, err := e.Server.Results.Submit(ctx, a.ID, dong.u, ""); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := e.Server.Results.Forward(ctx, "마포구", 2026, district.u); err != nil {

@@ -91,7 +91,7 @@ func TestChain(t *testing.T) {
 		dong, district *who
 		id             int64
 	}{{mapoDong, mapo, ma.ID}} {
-		if _, err := res.Submit(ctx, x.id, x.dong.u); err != nil {
+		if _, err := res.Submit(ctx, x.id, x.dong.u, ""); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := res.Forward(ctx, x.district.u.District, 2026, x.district.u); err != nil {
@@ -119,7 +119,7 @@ func TestChain(t *testing.T) {
 		if _, err := res.SetDeadlines(ctx, city.u, 2026, "2026-07-17", "2026-07-24", "2026-07-31"); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := res.Submit(ctx, gg[0].AssemblyID, gangDong.u); err != nil {
+		if _, err := res.Submit(ctx, gg[0].AssemblyID, gangDong.u, ""); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := res.Forward(ctx, "강남구", 2026, gang.u); err != nil {

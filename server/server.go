@@ -119,6 +119,14 @@ func New(cfg Config, pool *pgxpool.Pool) (*Server, error) {
 	s.Voting.Registrations = s.Register.Counts
 	s.Planning = planning.NewService(pool, s.Assemblies)
 	s.Assemblies.Subcommittees = s.Planning.Subcommittees
+	// The year's timeline learns when the council's own steps were done.
+	s.Selection.RegisterSource(selection.StepOrganisation, s.Planning.OrganisationDoneAt)
+	s.Selection.RegisterSource(selection.StepSurvey, s.Planning.SurveyDoneAt)
+	s.Selection.RegisterSource(selection.StepDrafts, func(ctx context.Context, year int, district, dong string) (*time.Time, error) {
+		at, _, err := s.Planning.DraftsDoneAt(ctx, year, district, dong)
+		return at, err
+	})
+	s.Selection.RegisterSource(selection.StepReviews, s.Planning.ReviewsDoneAt)
 	issue := func(ctx context.Context, u *account.User, id int64, n int) ([]string, error) {
 		_, _, codes, err := s.Voting.IssueCodes(ctx, u, id, n, voting.ChannelOnsite)
 		out := make([]string, len(codes))
