@@ -132,7 +132,7 @@ func TestAPICreate(t *testing.T) {
 		if a.ID == "" || a.State != "draft" || !a.Sealed || a.TieBreak != "cost_asc" || a.Method != "approval" {
 			t.Errorf("created %+v", a)
 		}
-		if !regexp.MustCompile(`^2027-[a-z0-9]{6}$`).MatchString(a.Slug) {
+		if !regexp.MustCompile(`^seongsan1-2027(-[0-9]+)?$`).MatchString(a.Slug) { // from the dong and the year
 			t.Errorf("generated slug %q", a.Slug)
 		}
 		if a.StartsAt != "2027-07-15T14:00:00+09:00" || a.OnlineFrom == nil || *a.OnlineFrom != "2027-07-08T09:00:00+09:00" {

@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"maeul"
+	"maeul/account"
 )
 
 // States, in order.
@@ -142,6 +143,32 @@ func FindAssembly(ctx context.Context, q Querier, id int64) (*Assembly, error) {
 	rows, _ := q.Query(ctx, `SELECT `+assemblyColumns+` FROM assemblies WHERE id = $1`, id)
 	a, err := oneAssembly(rows)
 	return a, wrap("find assembly", err)
+}
+
+// FindManaged returns the assembly with that id if u may change it:
+// ENOTFOUND, then EFORBIDDEN.
+func FindManaged(ctx context.Context, q Querier, u *account.User, id int64) (*Assembly, error) {
+	a, err := FindAssembly(ctx, q, id)
+	if err != nil {
+		return nil, err
+	}
+	if !u.CanManage(a.District, a.Dong) {
+		return nil, account.Forbid()
+	}
+	return a, nil
+}
+
+// FindReadable returns the assembly with that id if u may read its host
+// views: ENOTFOUND, then EFORBIDDEN.
+func FindReadable(ctx context.Context, q Querier, u *account.User, id int64) (*Assembly, error) {
+	a, err := FindAssembly(ctx, q, id)
+	if err != nil {
+		return nil, err
+	}
+	if !u.CanRead(a.District, a.Dong) {
+		return nil, account.Forbid()
+	}
+	return a, nil
 }
 
 // FindAssemblyBySlug returns the assembly with that slug, or ENOTFOUND.

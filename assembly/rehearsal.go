@@ -37,13 +37,23 @@ func CopyForRehearsal(ctx context.Context, pool *pgxpool.Pool, id int64, d time.
 				budget_cap, method, max_choices, sealed, tie_break, state, rehearsal_of, created_by, opened_at,
 				min_choices, min_age, eligible, residents, min_turnout_percent)
 			SELECT $2, district, dong, title, place, $3, $4, budget_cap, method, max_choices, sealed, tie_break,
-				'open', id, $5, $3, min_choices, min_age, eligible, residents, min_turnout_percent
+				'published', id, $5, $3, min_choices, min_age, eligible, residents, min_turnout_percent
 			FROM assemblies WHERE id = $1 RETURNING id`, a.ID, slug, now, now.Add(d+10*time.Minute), creator).Scan(&copyID)
 		if err != nil {
 			return err
 		}
 		_, err = tx.Exec(ctx, `INSERT INTO agendas (assembly_id, number, `+agendaFieldColumns+`)
 			SELECT $2, number, `+agendaFieldColumns+` FROM agendas WHERE assembly_id = $1`, a.ID, copyID)
+		if err != nil {
+			return err
+		}
+		// The yes/no questions too, while the copy is not yet open (they
+		// are frozen once voting opens); then it opens.
+		if _, err = tx.Exec(ctx, `INSERT INTO questions (assembly_id, text, rule)
+			SELECT $2, text, rule FROM questions WHERE assembly_id = $1 ORDER BY id`, a.ID, copyID); err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `UPDATE assemblies SET state = 'open' WHERE id = $1`, copyID)
 		return err
 	})
 	if err != nil {

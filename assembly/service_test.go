@@ -39,7 +39,7 @@ func TestServiceAssemblyLifecycle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if a.State != assembly.StateDraft || a.TieBreak != assembly.TieBreakCostAsc || !strings.HasPrefix(a.Slug, "2027-") {
+	if a.State != assembly.StateDraft || a.TieBreak != assembly.TieBreakCostAsc || !strings.HasPrefix(a.Slug, "seongsan1-2027") {
 		t.Errorf("created %+v", a)
 	}
 	// Publishing needs an agenda.

@@ -277,25 +277,12 @@ func (s *Service) identity(assemblyID int64, name string, birth time.Time) []byt
 	return s.key.MAC("registration identity v1", aid[:], []byte(name), []byte(birth.Format("2006-01-02")))
 }
 
-// readable reads an assembly by id for a host who may read it.
+// readable loads an assembly the host may read: EFORBIDDEN otherwise.
 func (s *Service) readable(ctx context.Context, u *account.User, id int64) (*assembly.Assembly, error) {
-	a, err := assembly.FindAssembly(ctx, s.pool, id)
-	if err != nil {
-		return nil, wrap("find assembly", err)
-	}
-	if !u.CanRead(a.District, a.Dong) {
-		return nil, account.Forbid()
-	}
-	return a, nil
+	return assembly.FindReadable(ctx, s.pool, u, id)
 }
 
+// managed loads an assembly the host may change: EFORBIDDEN otherwise.
 func (s *Service) managed(ctx context.Context, u *account.User, id int64) (*assembly.Assembly, error) {
-	a, err := assembly.FindAssembly(ctx, s.pool, id)
-	if err != nil {
-		return nil, wrap("find assembly", err)
-	}
-	if !u.CanManage(a.District, a.Dong) {
-		return nil, account.Forbid()
-	}
-	return a, nil
+	return assembly.FindManaged(ctx, s.pool, u, id)
 }

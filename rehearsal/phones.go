@@ -21,7 +21,7 @@ import (
 // phone is one simulated resident: scan the QR card (open the ballot page
 // with its assets), read and think, vote; retry once with the same nonce
 // after a network error, as a phone on crowded Wi-Fi would.
-func phone(ctx context.Context, r *run, base, code string, agendas []assembly.Agenda, arrive, think time.Duration) {
+func phone(ctx context.Context, r *run, base, code string, agendas []assembly.Agenda, questions []string, arrive, think time.Duration) {
 	if !sleep(ctx, arrive) {
 		return
 	}
@@ -39,8 +39,16 @@ func phone(ctx context.Context, r *run, base, code string, agendas []assembly.Ag
 	if !sleep(ctx, think) {
 		return
 	}
-	body, _ := json.Marshal(map[string]any{"assembly": r.copy.Slug, "code": code,
-		"choices": choose(r.copy, agendas), "nonce": nonce()})
+	ballot := map[string]any{"assembly": r.copy.Slug, "code": code, "choices": choose(r.copy, agendas), "nonce": nonce()}
+	if len(questions) > 0 {
+		// Every question answered, as the ballot requires: 찬성, 반대 or 기권.
+		answers := map[string]string{}
+		for _, q := range questions {
+			answers[q] = [...]string{"yes", "no", "abstain"}[mrand.IntN(3)]
+		}
+		ballot["answers"] = answers
+	}
+	body, _ := json.Marshal(ballot)
 	for try := 0; try < 2; try++ {
 		t = time.Now()
 		status, err = post(ctx, client, base+"/api/v1/ballots", body)

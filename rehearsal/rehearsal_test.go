@@ -105,3 +105,55 @@ func TestRehearsal(t *testing.T) {
 		}
 	})
 }
+
+// A rehearsal of an assembly that checks eligibility and asks a yes/no
+// question: the simulated residents are registered at the desk (one code
+// each, as on the day) and every ballot answers the question; all of it is
+// accepted, and nothing is left behind.
+func TestRehearsalWithRegistrationAndQuestions(t *testing.T) {
+	e := servertest.Start(t)
+	h := e.NewHost(t, "dong", "마포구", "성산1동")
+	a, _ := e.Fixture(t, servertest.FixtureOptions{})
+	ctx := context.Background()
+	if _, err := e.DB.Pool.Exec(ctx, `UPDATE assemblies SET eligible = '{resident}', min_age = 14 WHERE id = $1`, a.ID); err != nil {
+		t.Fatal(err)
+	}
+	if r := h.API(t, "POST", "/api/v1/assemblies/"+strconv.FormatInt(a.ID, 10)+"/questions",
+		map[string]any{"text": "마을계획에 찬성하십니까?", "rule": "majority"}); r.Status != 201 {
+		t.Fatalf("question: %d %s", r.Status, r.Body)
+	}
+	const phones = 15
+	r := h.API(t, "POST", "/api/v1/rehearsals", map[string]any{"assembly": a.Slug, "phones": phones, "minutes": 0.2})
+	if r.Status != 201 {
+		t.Fatalf("start: %d %s", r.Status, r.Body)
+	}
+	var run struct {
+		ID     int64  `json:"id"`
+		State  string `json:"state"`
+		Report string `json:"report"`
+	}
+	r.JSON(t, &run)
+	var registered int
+	for deadline := time.Now().Add(90 * time.Second); run.State == "running"; time.Sleep(500 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the rehearsal did not finish")
+		}
+		if registered == 0 {
+			e.DB.Pool.QueryRow(ctx, `SELECT count(*) FROM registrations r JOIN assemblies a ON a.id = r.assembly_id
+				WHERE a.rehearsal_of IS NOT NULL`).Scan(&registered)
+		}
+		h.API(t, "GET", "/api/v1/rehearsals/"+strconv.FormatInt(run.ID, 10), nil).JSON(t, &run)
+	}
+	if run.State != "done" || !strings.Contains(run.Report, "접수된 투표 15건 / 오류 0건") {
+		t.Fatalf("state %q, report:\n%s", run.State, run.Report)
+	}
+	if registered != phones {
+		t.Errorf("%d registrations seen during the run, want one per simulated resident (%d)", registered, phones)
+	}
+	var left int
+	e.DB.Pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM assemblies WHERE rehearsal_of IS NOT NULL)
+		+ (SELECT count(*) FROM registrations) + (SELECT count(*) FROM questions WHERE assembly_id <> $1)`, a.ID).Scan(&left)
+	if left != 0 {
+		t.Errorf("%d rows left behind", left)
+	}
+}

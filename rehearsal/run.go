@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"maeul"
@@ -294,6 +295,10 @@ func (s *Service) drive(r *run, codes []string, agendas []assembly.Agenda) {
 	ctx, cancel := context.WithTimeout(s.ctx, r.dur+2*time.Minute)
 	defer cancel()
 	base := strings.TrimRight(s.SelfURL(), "/")
+	questions, err := s.questionIDs(ctx, r.copy.ID)
+	if err != nil {
+		s.log.Error("rehearsal: questions", "run", r.id, "err", err)
+	}
 	var wg sync.WaitGroup
 	// Arrivals spread over the first 70 % of the window, like a queue at the
 	// registration desk; each phone then reads for a while before voting.
@@ -307,7 +312,7 @@ func (s *Service) drive(r *run, codes []string, agendas []assembly.Agenda) {
 			if left := r.dur - arrive - time.Second; think > left {
 				think = max(left, 0)
 			}
-			phone(ctx, r, base, code, agendas, arrive, think)
+			phone(ctx, r, base, code, agendas, questions, arrive, think)
 		}(i, code)
 	}
 	stop := make(chan struct{})
@@ -374,4 +379,12 @@ func wrap(op string, err error) error {
 func progressJSON(p Progress) []byte {
 	b, _ := json.Marshal(p)
 	return b
+}
+
+// questionIDs are the ids of the copy's yes/no questions, which every
+// simulated ballot answers.
+func (s *Service) questionIDs(ctx context.Context, copyID int64) ([]string, error) {
+	rows, _ := s.pool.Query(ctx, `SELECT id::text FROM questions WHERE assembly_id = $1 ORDER BY id`, copyID)
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	return ids, wrap("questions", err)
 }

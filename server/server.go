@@ -6,6 +6,7 @@ package server
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
 	"log/slog"
 	"net"
@@ -128,6 +129,20 @@ func New(cfg Config, pool *pgxpool.Pool) (*Server, error) {
 	})
 	s.Selection.RegisterSource(selection.StepReviews, s.Planning.ReviewsDoneAt)
 	issue := func(ctx context.Context, u *account.User, id int64, n int) ([]string, error) {
+		// A rehearsal of an assembly that checks eligibility registers its
+		// simulated residents at the desk, one code each, as the day will.
+		if a, err := assembly.FindAssembly(ctx, pool, id); err == nil && a.NeedsRegistration() {
+			out := make([]string, 0, n)
+			for i := 0; i < n; i++ {
+				r, err := s.Register.Register(ctx, u, id, registration.Person{Name: fmt.Sprintf("리허설 주민 %d", i+1),
+					BirthDate: "1960-01-01", Category: a.Eligible[0], Channel: voting.ChannelOnsite})
+				if err != nil {
+					return nil, err
+				}
+				out = append(out, r.Code.Code)
+			}
+			return out, nil
+		}
 		_, _, codes, err := s.Voting.IssueCodes(ctx, u, id, n, voting.ChannelOnsite)
 		out := make([]string, len(codes))
 		for i, c := range codes {

@@ -137,26 +137,12 @@ func DemoCodes(ctx context.Context, s *Service, a *assembly.Assembly, host *acco
 
 // managed loads an assembly the host may change: EFORBIDDEN otherwise.
 func (s *Service) managed(ctx context.Context, u *account.User, id int64) (*assembly.Assembly, error) {
-	a, err := assembly.FindAssembly(ctx, s.pool, id)
-	if err != nil {
-		return nil, wrap("find assembly", err)
-	}
-	if !u.CanManage(a.District, a.Dong) {
-		return nil, account.Forbid()
-	}
-	return a, nil
+	return assembly.FindManaged(ctx, s.pool, u, id)
 }
 
 // readable loads an assembly the host may read: EFORBIDDEN otherwise.
 func (s *Service) readable(ctx context.Context, u *account.User, id int64) (*assembly.Assembly, error) {
-	a, err := assembly.FindAssembly(ctx, s.pool, id)
-	if err != nil {
-		return nil, wrap("find assembly", err)
-	}
-	if !u.CanRead(a.District, a.Dong) {
-		return nil, account.Forbid()
-	}
-	return a, nil
+	return assembly.FindReadable(ctx, s.pool, u, id)
 }
 
 // isGuess reports whether err means the code itself was not recognised:
