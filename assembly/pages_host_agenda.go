@@ -112,7 +112,9 @@ func (h *Handlers) agendaFormPage(c *fiber.Ctx, a *Assembly, g *Agenda, f *formV
 			if a.RulesFrozen() && (note == nil || !fd.Correctable) {
 				// Read-only: shown as text, with why when the rest is open.
 				ff.Kind, ff.Value = "static", staticValue(lang, fd, f.V[fd.JSON], opts)
-				if note != nil {
+				if note != nil && fd.ReadOnly {
+					ff.Locked = i18n.T(lang, "host.review.readonly") // the department writes it
+				} else if note != nil {
 					ff.Locked = i18n.T(lang, fd.LockedKey())
 				}
 			}
