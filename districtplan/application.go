@@ -14,6 +14,7 @@ import (
 	"maeul"
 	"maeul/account"
 	"maeul/assembly"
+	"maeul/format"
 )
 
 // Service is the domain half: the district plan type's rules and SQL.
@@ -110,7 +111,7 @@ func (a *Application) PrivateShare() (private, total int) {
 
 // LateSubmission reports an application submitted after 4.20.
 func (a *Application) LateSubmission() bool {
-	return a.SubmittedAt != nil && Late(ScheduleOf(a.Year).ApplicationDue, *a.SubmittedAt)
+	return a.SubmittedAt != nil && format.Late(ScheduleOf(a.Year).ApplicationDue, *a.SubmittedAt)
 }
 
 const (

@@ -37,7 +37,7 @@ func AtLeastPct(part, whole int64, pct int64) bool {
 // TFT standing in is said so.
 func ApplicationChecks(a *Application) []Check {
 	due := ScheduleOf(a.Year).ApplicationDue
-	filedOnTime := a.PlanFiled && a.PlanFiledOn != nil && !Late(due, *a.PlanFiledOn)
+	filedOnTime := a.PlanFiled && a.PlanFiledOn != nil && !format.Late(due, *a.PlanFiledOn)
 	priv, total := a.PrivateShare()
 	return []Check{
 		{Key: "plan_filed", OK: filedOnTime},

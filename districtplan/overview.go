@@ -7,6 +7,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"maeul/account"
+	"maeul/format"
 )
 
 // Row is one district in the city's overview of a year: both plan types
@@ -85,11 +86,11 @@ func (s *Service) Overview(ctx context.Context, u *account.User, year int) ([]Ro
 			}
 		}
 		late := func(step string, due time.Time, done *time.Time) {
-			if done == nil && Overdue(due, now) || done != nil && Late(due, *done) {
+			if done == nil && format.Late(due, now) || done != nil && format.Late(due, *done) {
 				row.Late = append(row.Late, step)
 			}
 		}
-		if row.Applied || Overdue(sc.ApplicationDue, now) {
+		if row.Applied || format.Late(sc.ApplicationDue, now) {
 			// A district that never applied is late only if it started one.
 			if x.appID != nil {
 				late("application", sc.ApplicationDue, row.SubmittedAt)

@@ -11,6 +11,7 @@ import (
 
 	"maeul"
 	"maeul/account"
+	"maeul/format"
 )
 
 // Stages of the plan: 초안 (6.30), 조정안 after 사전 협의조정 (7.31), 최종안
@@ -200,7 +201,7 @@ func (s *Service) loadVersion(ctx context.Context, year int, id int64) (*Version
 	if v.Projects == nil {
 		v.Projects = []Project{}
 	}
-	v.Late = Late(ScheduleOf(year).Due(v.Stage), v.SubmittedAt)
+	v.Late = format.Late(ScheduleOf(year).Due(v.Stage), v.SubmittedAt)
 	return v, wrap("load projects", err)
 }
 

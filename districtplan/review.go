@@ -11,6 +11,7 @@ import (
 
 	"maeul"
 	"maeul/account"
+	"maeul/format"
 )
 
 // Committee member kinds (협의조정위원회: 지역공동체담당관, 지역시민사회,
@@ -188,7 +189,7 @@ func (s *Service) rounds(ctx context.Context, year int, district string) ([]*Rou
 		if r.Round == 0 {
 			due = sc.PreReviewUntil
 		}
-		r.Late = Late(due, r.MeetingOn)
+		r.Late = format.Late(due, r.MeetingOn)
 		rows, _ := s.pool.Query(ctx, `SELECT o.id, m.name, m.kind, o.checks, o.opinion, o.answer, o.answered_at
 			FROM dp_opinions o JOIN dp_committee m ON m.id = o.member_id WHERE o.round_id = $1 ORDER BY m.seq`, r.ID)
 		r.Opinions, err = pgx.CollectRows(rows, pgx.RowToStructByPos[Opinion])

@@ -32,15 +32,6 @@ func ScheduleOf(year int) Schedule {
 		FinalDue: d(8, 31), ApprovalFrom: d(9, 1), ApprovalUntil: d(9, 2), AgreementDue: d(12, 31)}
 }
 
-// Late reports whether at falls after the last day due.
-func Late(due, at time.Time) bool {
-	y, m, d := due.In(seoul).Date()
-	return !at.Before(time.Date(y, m, d+1, 0, 0, 0, 0, seoul))
-}
-
-// Overdue reports whether a step due on due and not done is late at now.
-func Overdue(due, now time.Time) bool { return Late(due, now) }
-
 // Day is t's date in Seoul at midnight.
 func Day(t time.Time) time.Time {
 	y, m, d := t.In(seoul).Date()

@@ -11,6 +11,7 @@ import (
 
 	"maeul"
 	"maeul/account"
+	"maeul/format"
 	"maeul/result"
 )
 
@@ -170,7 +171,7 @@ func (s *Service) HandOver(ctx context.Context, u *account.User, year int) (*Han
 		if err != nil {
 			return err
 		}
-		h.Late = lateAt(due, h.At)
+		h.Late = format.Late(due, h.At)
 		return nil
 	})
 	if err != nil {
@@ -193,7 +194,7 @@ func (s *Service) Handovers(ctx context.Context, u *account.User, year int) ([]H
 	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Handover, error) {
 		var h Handover
 		err := r.Scan(&h.ID, &h.Year, &h.SHA256, &h.Agendas, &h.By, &h.At)
-		h.Late = lateAt(due, h.At)
+		h.Late = format.Late(due, h.At)
 		return h, err
 	})
 	return list, wrap("handovers", err)
@@ -328,17 +329,17 @@ func (a *Approval) flag(now time.Time) {
 		return
 	}
 	if a.PlanAt != nil {
-		a.PlanLate = lateAt(PlanDue(a.Year), *a.PlanAt)
+		a.PlanLate = format.Late(PlanDue(a.Year), *a.PlanAt)
 	} else {
-		a.PlanLate = lateAt(PlanDue(a.Year), now)
+		a.PlanLate = format.Late(PlanDue(a.Year), now)
 	}
 	if a.Status == StatusStopped {
 		return
 	}
 	if a.FinalOn != nil {
-		a.FinalLate = lateAt(FinalDue(a.Year), *a.FinalOn)
+		a.FinalLate = format.Late(FinalDue(a.Year), *a.FinalOn)
 	} else {
-		a.FinalLate = lateAt(FinalDue(a.Year), now)
+		a.FinalLate = format.Late(FinalDue(a.Year), now)
 	}
 }
 

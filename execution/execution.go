@@ -58,12 +58,6 @@ func (s *Service) inTx(ctx context.Context, op string, fn func(tx pgx.Tx) error)
 // day is the last day d (a date in Seoul) of year y.
 func day(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, seoul) }
 
-// lateAt reports whether at falls after the last day due (Seoul).
-func lateAt(due, at time.Time) bool {
-	y, m, d := due.In(seoul).Date()
-	return !at.Before(time.Date(y, m, d+1, 0, 0, 0, 0, seoul))
-}
-
 // parseDate reads YYYY-MM-DD (Seoul) or gives the field's EINVALID.
 func parseDate(field, v string) (time.Time, error) {
 	t, err := time.ParseInLocation("2006-01-02", strings.TrimSpace(v), seoul)

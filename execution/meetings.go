@@ -9,6 +9,7 @@ import (
 
 	"maeul"
 	"maeul/account"
+	"maeul/format"
 )
 
 // Owners of meetings: a dong's council or a district. The record is
@@ -263,8 +264,8 @@ func (s *Service) activities(ctx context.Context, district, dong string, year in
 		if a.OwnerKind != OwnerDistrict {
 			continue
 		}
-		a.ShortSelection = a.TFBySelection < TFBySelection && lateAt(SelectionDue(year), now)
-		a.ShortRunEnd = a.TFByRunEnd < TFByRunEnd && lateAt(RunEnd(year), now)
+		a.ShortSelection = a.TFBySelection < TFBySelection && format.Late(SelectionDue(year), now)
+		a.ShortRunEnd = a.TFByRunEnd < TFByRunEnd && format.Late(RunEnd(year), now)
 	}
 	return out, nil
 }

@@ -9,6 +9,7 @@ import (
 
 	"maeul"
 	"maeul/account"
+	"maeul/format"
 )
 
 // Monitoring rounds: at least one visit of each per dong (예산편성, 실행).
@@ -127,7 +128,7 @@ func (s *Service) AddFieldReport(ctx context.Context, u *account.User, district 
 		return nil, err
 	}
 	if due := MonitoringDue(o); due != nil {
-		r.Late = lateAt(*due, r.VisitedAt)
+		r.Late = format.Late(*due, r.VisitedAt)
 	}
 	return r, nil
 }
@@ -180,7 +181,7 @@ func (s *Service) Coverage(ctx context.Context, u *account.User, district string
 	for i := range c.Reports {
 		r := &c.Reports[i]
 		if c.Due != nil {
-			r.Late = lateAt(*c.Due, r.VisitedAt)
+			r.Late = format.Late(*c.Due, r.VisitedAt)
 		}
 		d := by[r.Dong]
 		if d == nil {
@@ -205,7 +206,7 @@ func (s *Service) Coverage(ctx context.Context, u *account.User, district string
 		if d.Exec == 0 {
 			d.Missing = append(d.Missing, RoundExecution)
 		}
-		d.Overdue = len(d.Missing) > 0 && c.Due != nil && lateAt(*c.Due, now)
+		d.Overdue = len(d.Missing) > 0 && c.Due != nil && format.Late(*c.Due, now)
 		c.Dongs = append(c.Dongs, *d)
 	}
 	sort.Slice(c.Dongs, func(i, j int) bool { return c.Dongs[i].Dong < c.Dongs[j].Dong })

@@ -126,3 +126,11 @@ func FormatDateTime(lang string, t time.Time) string {
 	}
 	return FormatDate(lang, t) + " " + FormatTime(t)
 }
+
+// Late reports whether at falls after the last day due, in Seoul: a step
+// done on that day (until midnight) is on time, the next day late. Every
+// deadline of the plan (3.31, 7.17, 7.31, …) is such a last day.
+func Late(due, at time.Time) bool {
+	y, m, d := due.In(Seoul).Date()
+	return !at.Before(time.Date(y, m, d+1, 0, 0, 0, 0, Seoul))
+}

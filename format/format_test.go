@@ -46,3 +46,23 @@ func TestFormatDate(t *testing.T) {
 		t.Errorf("en: %q", got)
 	}
 }
+
+// The last day due is on time until midnight in Seoul, whatever the zone
+// the times come in; the next day is late.
+func TestLate(t *testing.T) {
+	due := time.Date(2027, 3, 31, 0, 0, 0, 0, Seoul)
+	for _, c := range []struct {
+		at   time.Time
+		late bool
+	}{
+		{time.Date(2027, 3, 31, 23, 59, 59, 0, Seoul), false},
+		{time.Date(2027, 4, 1, 0, 0, 0, 0, Seoul), true},
+		{time.Date(2027, 3, 31, 14, 59, 59, 0, time.UTC), false}, // 23:59:59 in Seoul
+		{time.Date(2027, 3, 31, 15, 0, 0, 0, time.UTC), true},    // 00:00 on 4.1 in Seoul
+		{time.Date(2027, 3, 1, 0, 0, 0, 0, Seoul), false},
+	} {
+		if got := Late(due, c.at); got != c.late {
+			t.Errorf("Late(3.31, %v) = %v, want %v", c.at, got, c.late)
+		}
+	}
+}

@@ -142,7 +142,7 @@ type QueueItem struct {
 }
 
 // Deadline is when a final review is due.
-func (q *QueueItem) Deadline() time.Time { return q.StartsAt.In(Seoul).AddDate(0, -1, 0) }
+func (q *QueueItem) Deadline() time.Time { return reviewDue(q.StartsAt) }
 
 // Queue is a department's review requests across its district's dongs,
 // the unanswered first, then by the assembly's date. Only departments.

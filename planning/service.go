@@ -114,7 +114,10 @@ func PlanYear(a *assembly.Assembly) int { return a.StartsAt.In(Seoul).Year() }
 
 // ReviewDeadline is when the final review is due: one month before the
 // assembly meets (서식 2-6: "마을총회 개최 1개월 전까지").
-func ReviewDeadline(a *assembly.Assembly) time.Time { return a.StartsAt.In(Seoul).AddDate(0, -1, 0) }
+func ReviewDeadline(a *assembly.Assembly) time.Time { return reviewDue(a.StartsAt) }
+
+// reviewDue is the final review's deadline for an assembly starting then.
+func reviewDue(startsAt time.Time) time.Time { return startsAt.In(Seoul).AddDate(0, -1, 0) }
 
 func one[T any](rows pgx.Rows, notFound string) (*T, error) {
 	v, err := pgx.CollectExactlyOneRow(rows, pgx.RowToAddrOfStructByName[T])

@@ -62,7 +62,7 @@ func (s *Service) ReviewStatus(ctx context.Context, u *account.User, year int, d
 	now := s.Now()
 	for i := range list {
 		st := &list[i]
-		st.Deadline = st.StartsAt.In(Seoul).AddDate(0, -1, 0)
+		st.Deadline = reviewDue(st.StartsAt)
 		st.NotRequested = st.ReviewID == nil
 		st.Missing = st.AnsweredAt == nil
 		st.Late = (st.Missing && now.After(st.Deadline)) || (!st.Missing && st.AnsweredAt.After(st.Deadline))

@@ -37,12 +37,6 @@ func DefaultDeadlines(year int) *Deadlines {
 	return &Deadlines{Year: year, DongDue: d(7, 17), DistrictDue: d(7, 24), CityDue: d(7, 31)}
 }
 
-// Late reports whether at is after the last day due.
-func Late(due, at time.Time) bool {
-	y, m, d := due.In(seoul).Date()
-	return !at.Before(time.Date(y, m, d+1, 0, 0, 0, 0, seoul))
-}
-
 // FindDeadlines returns the year's deadlines, the defaults when none were set.
 func FindDeadlines(ctx context.Context, q assembly.Querier, year int) (*Deadlines, error) {
 	var a, b, c time.Time

@@ -11,6 +11,7 @@ import (
 	"maeul"
 	"maeul/account"
 	"maeul/assembly"
+	"maeul/format"
 )
 
 // DistrictList is a district's consolidated list, as forwarded to the city.
@@ -62,7 +63,7 @@ func (s *Service) Forward(ctx context.Context, district string, year int, u *acc
 		if err != nil {
 			return err
 		}
-		f.Late = Late(dl.DistrictDue, f.At)
+		f.Late = format.Late(dl.DistrictDue, f.At)
 		return audit(ctx, tx, u, district, "", nil, "forward", "workflow.audit.forward",
 			strconv.Itoa(year), strconv.Itoa(len(recs)), f.SHA256)
 	})

@@ -13,6 +13,7 @@ import (
 	"maeul"
 	"maeul/account"
 	"maeul/assembly"
+	"maeul/format"
 )
 
 // SubmissionRecord is a stored submission: what the dong sent and where it is.
@@ -65,7 +66,7 @@ func collectSubmissions(ctx context.Context, q assembly.Querier, rows pgx.Rows) 
 			}
 			dues[list[i].Year] = d
 		}
-		list[i].Late = Late(d.DongDue, list[i].FirstSubmittedAt)
+		list[i].Late = format.Late(d.DongDue, list[i].FirstSubmittedAt)
 	}
 	return list, nil
 }

@@ -11,6 +11,7 @@ import (
 
 	"maeul/account"
 	"maeul/assembly"
+	"maeul/format"
 )
 
 // DongStatus is one dong's line on the district page.
@@ -105,7 +106,7 @@ func FindDistrictStatus(ctx context.Context, q assembly.Querier, district string
 		if sid != nil {
 			rec.ID, rec.AssemblyID, rec.District, rec.Dong, rec.Year = *sid, *aid, district, ds.Dong, year
 			rec.State, rec.SHA256, rec.FirstSubmittedAt, rec.SubmittedAt = *sstate, *ssha, *first, *at
-			rec.Late = Late(dl.DongDue, rec.FirstSubmittedAt)
+			rec.Late = format.Late(dl.DongDue, rec.FirstSubmittedAt)
 			ds.Submission = &rec
 			ds.Status = rec.State
 			if rec.State == SubmissionSubmitted && rec.Late {
@@ -149,7 +150,7 @@ func FindDistrictStatus(ctx context.Context, q assembly.Querier, district string
 		if err := rows.Scan(&f.ID, &f.SHA256, &f.At, &f.Dongs); err != nil {
 			return nil, wrap("district forwards", err)
 		}
-		f.Late = Late(dl.DistrictDue, f.At)
+		f.Late = format.Late(dl.DistrictDue, f.At)
 		st.Forwards = append(st.Forwards, f)
 	}
 	return st, wrap("district forwards", rows.Err())
@@ -199,7 +200,7 @@ func FindCityStatus(ctx context.Context, q assembly.Querier, year int) (*CitySta
 		if n := len(st.Forwards); n > 0 {
 			last := st.Forwards[n-1]
 			line.Forwarded, line.LastAt, line.LastSHA256 = true, &last.At, last.SHA256
-			line.Late = Late(dl.DistrictDue, st.Forwards[0].At)
+			line.Late = format.Late(dl.DistrictDue, st.Forwards[0].At)
 		}
 		t := &cs.Totals
 		t.Dongs += st.Totals.Dongs

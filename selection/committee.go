@@ -10,6 +10,7 @@ import (
 
 	"maeul"
 	"maeul/account"
+	"maeul/format"
 )
 
 // Review is a district's 심의 of a year: the header of 서식 2-2, the
@@ -120,7 +121,7 @@ func (s *Service) review(ctx context.Context, q querier, district string, year i
 	if r.SubmittedAt != nil {
 		at = *r.SubmittedAt
 	}
-	r.Late = Late(due, at)
+	r.Late = format.Late(due, at)
 	return r, nil
 }
 

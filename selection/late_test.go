@@ -3,6 +3,8 @@ package selection
 import (
 	"testing"
 	"time"
+
+	"maeul/format"
 )
 
 func TestLateAroundMarch31(t *testing.T) {
@@ -21,8 +23,8 @@ func TestLateAroundMarch31(t *testing.T) {
 		{time.Date(2026, 3, 31, 14, 30, 0, 0, time.UTC), false},
 		{time.Date(2026, 3, 31, 15, 30, 0, 0, time.UTC), true},
 	} {
-		if got := Late(due, c.at); got != c.late {
-			t.Errorf("Late(3.31, %v) = %v, want %v", c.at, got, c.late)
+		if got := format.Late(due, c.at); got != c.late {
+			t.Errorf("format.Late(3.31, %v) = %v, want %v", c.at, got, c.late)
 		}
 	}
 	want := map[string]string{StepApplication: "03-31", StepSelection: "03-31", StepOrganisation: "04-30", StepSurvey: "04-30",

@@ -10,6 +10,7 @@ import (
 
 	"maeul"
 	"maeul/account"
+	"maeul/format"
 )
 
 func groupOf(ctx context.Context, q querier, district string, year int) (*Group, error) {
@@ -162,7 +163,7 @@ func (s *Service) Register(ctx context.Context, u *account.User, year int) (*Reg
 		if l.SubmittedAt != nil {
 			when = *l.SubmittedAt
 		}
-		l.Late = Late(due, when)
+		l.Late = format.Late(due, when)
 		reg.Districts = append(reg.Districts, l)
 	}
 	return reg, nil

@@ -16,6 +16,7 @@ import (
 	"maeul"
 	"maeul/account"
 	"maeul/council"
+	"maeul/format"
 )
 
 // Service is the domain half: applications, the committee, the decision,
@@ -167,7 +168,7 @@ func (s *Service) fill(ctx context.Context, a *Application) error {
 	if a.SubmittedAt != nil {
 		at = *a.SubmittedAt
 	}
-	a.Late = Late(due, at)
+	a.Late = format.Late(due, at)
 	return nil
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"maeul"
 	"maeul/account"
+	"maeul/format"
 )
 
 // Steps of a dong's year, in order.
@@ -52,12 +53,6 @@ func DefaultDue(year int, step string) time.Time {
 		return d(7, 17)
 	}
 	return d(12, 31)
-}
-
-// Late reports whether at is after the last day due (Seoul).
-func Late(due, at time.Time) bool {
-	y, m, d := due.In(seoul).Date()
-	return !at.Before(time.Date(y, m, d+1, 0, 0, 0, 0, seoul))
 }
 
 func validStep(step string) bool {
@@ -219,11 +214,11 @@ func (s *Service) timeline(ctx context.Context, sch map[string]time.Time, year i
 			}
 			ss.DoneAt = at
 			switch {
-			case at != nil && Late(ss.Due, *at):
+			case at != nil && format.Late(ss.Due, *at):
 				ss.State = "done_late"
 			case at != nil:
 				ss.State = "done"
-			case Late(ss.Due, now):
+			case format.Late(ss.Due, now):
 				ss.State = "late"
 				tl.Late++
 			default:
